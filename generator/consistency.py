@@ -1,0 +1,199 @@
+"""Checks the schema cannot express: ids that must exist, translations, and GDPR rules between fields.
+
+Runs on the plain data even when the schema found problems, so that one run reports everything;
+every lookup therefore tolerates wrong types.
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any, Callable, Iterator
+
+from .document import Document, FieldPath
+from .errors import Problem
+
+#: Collections whose items have a stable id, and the field holding it.
+COLLECTIONS = {
+    "data_subjects": "id",
+    "data_categories": "id",
+    "sources": "id",
+    "purposes": "id",
+    "recipients": "id",
+    "retention": "id",
+    "cookies": "name",
+    "automated_decisions": "id",
+    "sections": "id",
+}
+
+#: (where the reference is, which collection it must name)
+REFERENCES = [
+    (("sources", "*", "categories", "*"), "data_categories"),
+    (("purposes", "*", "data_subjects", "*"), "data_subjects"),
+    (("purposes", "*", "categories", "*"), "data_categories"),
+    (("purposes", "*", "recipients", "*"), "recipients"),
+    (("purposes", "*", "retention"), "retention"),
+    (("cookies", "*", "recipient"), "recipients"),
+    (("organisation", "roles", "processor", "sub_processors", "*"), "recipients"),
+    (("organisation", "roles", "joint_controllers", "*", "purposes", "*"), "purposes"),
+]
+
+LANGUAGE_KEYS = {"nb", "en"}
+
+
+def check(document: Document, clause_ids: Callable[[], frozenset[str]]) -> list[Problem]:
+    """Every consistency problem in a notice document."""
+    data = document.data
+    problems: list[Problem] = []
+    languages = _languages(data)
+    problems += _language_settings(document)
+    problems += _translations(document, languages)
+    ids = {}
+    for collection, key in COLLECTIONS.items():
+        found, dupes = _ids(document, collection, key)
+        ids[collection] = found
+        problems += dupes
+    for pattern, target in REFERENCES:
+        for field, value in _walk(data, pattern, ()):
+            if isinstance(value, str) and value not in ids[target]:
+                problems.append(document.problem(field, _dangling(value, target, ids[target])))
+    problems += _purpose_rules(document, ids)
+    problems += _org_numbers(document)
+    clauses = data.get("clauses")
+    if isinstance(clauses, dict) and clauses:
+        known = clause_ids()
+        for name in clauses:
+            if name not in known:
+                close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
+                hint = f"; did you mean '{close[0]}'?" if close else "; see docs/clauses.md for the clause ids"
+                problems.append(document.problem(("clauses", name), f"unknown clause '{name}'{hint}", at="key"))
+    return problems
+
+
+def _languages(data: Any) -> list[str]:
+    langs = data.get("languages", {}).get("available") if isinstance(data.get("languages"), dict) else None
+    if isinstance(langs, list) and all(isinstance(x, str) for x in langs) and langs:
+        return [x for x in langs if x in LANGUAGE_KEYS]
+    return ["nb", "en"]
+
+
+def _language_settings(document: Document) -> list[Problem]:
+    settings = document.data.get("languages")
+    if not isinstance(settings, dict):
+        return []
+    available, default = settings.get("available"), settings.get("default")
+    if isinstance(available, list) and isinstance(default, str) and default not in available:
+        return [document.problem(("languages", "default"), f"'{default}' is not among the available languages ({', '.join(map(str, available))})")]
+    return []
+
+
+def _translations(document: Document, languages: list[str]) -> Iterator[Problem]:
+    """A text given in some languages must be given in all of them."""
+
+    def visit(node: Any, field: FieldPath) -> Iterator[Problem]:
+        if isinstance(node, dict):
+            keys = set(node)
+            if keys and keys <= LANGUAGE_KEYS and field and field[0] != "languages":
+                for lang in languages:
+                    if lang not in node:
+                        yield document.problem(field, f"missing translation: no '{lang}' text")
+                return
+            for key, value in node.items():
+                yield from visit(value, field + (key,))
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                yield from visit(value, field + (i,))
+
+    return list(visit(document.data, ()))
+
+
+def _ids(document: Document, collection: str, key: str) -> tuple[set[str], list[Problem]]:
+    items = document.data.get(collection)
+    found: set[str] = set()
+    problems = []
+    if not isinstance(items, list):
+        return found, problems
+    for i, item in enumerate(items):
+        ident = item.get(key) if isinstance(item, dict) else None
+        if not isinstance(ident, str):
+            continue
+        if ident in found:
+            problems.append(document.problem((collection, i, key), f"duplicate {key} '{ident}': each must be unique in {collection}"))
+        found.add(ident)
+    return found, problems
+
+
+def _walk(node: Any, pattern: tuple[str, ...], field: FieldPath) -> Iterator[tuple[FieldPath, Any]]:
+    if not pattern:
+        yield field, node
+        return
+    head, rest = pattern[0], pattern[1:]
+    if head == "*":
+        if isinstance(node, list):
+            for i, item in enumerate(node):
+                yield from _walk(item, rest, field + (i,))
+    elif isinstance(node, dict) and head in node:
+        yield from _walk(node[head], rest, field + (head,))
+
+
+def _dangling(value: str, target: str, known: set[str]) -> str:
+    close = difflib.get_close_matches(value, sorted(known), n=1, cutoff=0.6)
+    hint = f"; did you mean '{close[0]}'?" if close else (f"; known: {', '.join(sorted(known))}" if known else "")
+    return f"unknown id '{value}': no such entry in {target}{hint}"
+
+
+def _purpose_rules(document: Document, ids: dict[str, set[str]]) -> list[Problem]:
+    data = document.data
+    special = {
+        c.get("id")
+        for c in data.get("data_categories", []) or []
+        if isinstance(c, dict) and c.get("special_category") is True
+    }
+    problems = []
+    purposes = data.get("purposes")
+    if not isinstance(purposes, list):
+        return problems
+    for i, purpose in enumerate(purposes):
+        if not isinstance(purpose, dict):
+            continue
+        if purpose.get("legal_basis") == "legitimate_interests" and not purpose.get("legitimate_interest"):
+            problems.append(
+                document.problem(
+                    ("purposes", i, "legal_basis"),
+                    "legitimate_interests needs the interest itself: add 'legitimate_interest' with the text in each language",
+                )
+            )
+        categories = purpose.get("categories") if isinstance(purpose.get("categories"), list) else []
+        used_special = [c for c in categories if c in special]
+        if used_special and not purpose.get("art9_basis"):
+            problems.append(
+                document.problem(
+                    ("purposes", i, "categories"),
+                    f"uses the special category '{used_special[0]}' (GDPR Art. 9) but gives no 'art9_basis'",
+                )
+            )
+    return problems
+
+
+def _org_numbers(document: Document) -> list[Problem]:
+    """Norwegian organisation numbers carry a modulus-11 check digit: catch typos."""
+    problems = []
+    org = document.data.get("organisation")
+    if not isinstance(org, dict):
+        return problems
+    candidates: list[tuple[FieldPath, Any]] = [(("organisation", "org_number"), org.get("org_number"))]
+    roles = org.get("roles")
+    if isinstance(roles, dict):
+        candidates += list(_walk(roles, ("joint_controllers", "*", "org_number"), ("organisation", "roles")))
+    for field, value in candidates:
+        if isinstance(value, str):
+            digits = value.replace(" ", "")
+            if len(digits) == 9 and digits.isdigit() and not valid_org_number(digits):
+                problems.append(document.problem(field, f"'{value}' is not a valid organisation number (its check digit is wrong)"))
+    return problems
+
+
+def valid_org_number(digits: str) -> bool:
+    weights = (3, 2, 7, 6, 5, 4, 3, 2)
+    remainder = sum(int(d) * w for d, w in zip(digits[:8], weights)) % 11
+    check = 0 if remainder == 0 else 11 - remainder
+    return check != 10 and check == int(digits[8])

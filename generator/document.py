@@ -1,0 +1,195 @@
+"""Reading YAML files into plain data while remembering where every value came from.
+
+ruamel.yaml's round-trip loader is used because it is YAML 1.2 (so `no` stays a string), rejects
+duplicate keys, and keeps line and column of every key and item for precise error messages.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import DuplicateKeyError, RoundTripConstructor
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from .errors import ContentError, Problem, display_path
+
+#: A notice is tens of kilobytes; anything this large is a mistake, refused before parsing.
+MAX_BYTES = 2 * 1024 * 1024
+#: Deeper nesting than any notice needs; bounds recursion in every later stage.
+MAX_DEPTH = 32
+
+PathItem = str | int
+FieldPath = tuple[PathItem, ...]
+
+
+class _Constructor(RoundTripConstructor):
+    """Keeps dates as the text written, so the schema's format checker judges them (2024-02-30 fails)."""
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_str)
+
+
+def yaml_loader() -> YAML:
+    """The one YAML configuration used for reading and round-trip writing."""
+    yaml = YAML(typ="rt")
+    yaml.Constructor = _Constructor
+    yaml.allow_duplicate_keys = False
+    yaml.preserve_quotes = True
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.width = 4096
+    return yaml
+
+
+@dataclass(frozen=True)
+class Document:
+    """A parsed YAML file: plain data for validation, the ruamel tree for positions."""
+
+    path: Path
+    name: str  # as shown in messages
+    tree: Any  # ruamel CommentedMap, keeps positions
+    data: Any  # plain dicts, lists and scalars
+
+    def problem(self, field: FieldPath, message: str, *, at: str = "value", severity: str = "error") -> Problem:
+        """A Problem located at `field` (at="key" points at the key itself, e.g. for unknown keys)."""
+        line, column = locate(self.tree, field, at=at)
+        return Problem(self.name, line, column, format_field(self.data, field), message, severity)
+
+
+def read_document(path: Path) -> Document:
+    """Parse one YAML file, or raise ContentError with a located problem."""
+    name = display_path(path)
+
+    def fail(message: str, line: int = 1, column: int = 1) -> ContentError:
+        return ContentError([Problem(name, line, column, "", message)])
+
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise fail(f"file is {size / 1e6:.1f} MB; a notice is at most {MAX_BYTES // (1024 * 1024)} MB")
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise fail(f"cannot read file: {exc.strerror or exc}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise fail("file is not UTF-8 text; save it with UTF-8 encoding", line, column) from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if not text.strip() or all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()):
+        raise fail("file is empty")
+    try:
+        tree = yaml_loader().load(io.StringIO(text))
+    except DuplicateKeyError as exc:
+        mark = exc.problem_mark
+        key = _quoted_key(exc.problem or "")
+        raise fail(f"duplicate key {key}: each key may appear only once in a mapping", mark.line + 1, mark.column + 1) from None
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "invalid YAML"
+        if "'\\t'" in problem:
+            problem = "tab character: indent with spaces, not tabs"
+        else:
+            problem = f"YAML syntax error: {problem}"
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise fail(problem, line, column) from None
+    except RecursionError:
+        raise fail(f"nesting is too deep (more than {MAX_DEPTH} levels)") from None
+    except YAMLError as exc:  # unmarked errors from the reader, e.g. control characters
+        raise fail(f"YAML error: {str(exc).splitlines()[0]}") from None
+    if tree is None:
+        raise fail("file is empty")
+    if not isinstance(tree, CommentedMap):
+        raise fail("the file must be a mapping of fields (key: value), not a single value or a list")
+    data = _plain(tree, (), set(), name, tree)
+    return Document(path=path, name=name, tree=tree, data=data)
+
+
+def _quoted_key(problem: str) -> str:
+    # ruamel says: found duplicate key "a" with value ...
+    start = problem.find('"')
+    end = problem.find('"', start + 1)
+    return problem[start : end + 1] if start >= 0 and end > start else "in mapping"
+
+
+def _plain(node: Any, field: FieldPath, seen: set[int], name: str, root: Any) -> Any:
+    """Copy the ruamel tree into plain Python data, refusing aliases and excessive depth.
+
+    Aliases are refused rather than expanded: expanding them is how "billion laughs" files
+    exhaust memory, and a notice has no need for them.
+    """
+    if len(field) > MAX_DEPTH:
+        line, column = locate(root, field)
+        raise ContentError([Problem(name, line, column, "", f"nesting is too deep (more than {MAX_DEPTH} levels)")])
+    if isinstance(node, (CommentedMap, CommentedSeq)):
+        if id(node) in seen:
+            line, column = locate(root, field)
+            raise ContentError([Problem(name, line, column, format_field(None, field), "YAML aliases (*name) are not supported: write the value out in full")])
+        seen.add(id(node))
+    if isinstance(node, CommentedMap):
+        return {str(k): _plain(v, field + (str(k),), seen, name, root) for k, v in node.items()}
+    if isinstance(node, CommentedSeq):
+        return [_plain(v, field + (i,), seen, name, root) for i, v in enumerate(node)]
+    if isinstance(node, bool) or node is None:
+        return node
+    if isinstance(node, int):
+        return int(node)
+    if isinstance(node, float):
+        return float(node)
+    if isinstance(node, str):
+        return str(node)
+    return str(node)
+
+
+def locate(tree: Any, field: Iterable[PathItem], at: str = "value") -> tuple[int, int]:
+    """1-based line and column of the value (or key) at `field`; the nearest known ancestor if absent."""
+    node = tree
+    line, column = _own_position(tree)
+    for item in field:
+        if isinstance(node, CommentedMap) and item in node:
+            position = node.lc.key(item) if at == "key" else node.lc.value(item)
+            node = node[item]
+        elif isinstance(node, CommentedSeq) and isinstance(item, int) and 0 <= item < len(node):
+            position = node.lc.item(item)
+            node = node[item]
+        else:
+            break
+        if position is not None:
+            line, column = position[0] + 1, position[1] + 1
+    return line, column
+
+
+def _own_position(node: Any) -> tuple[int, int]:
+    lc = getattr(node, "lc", None)
+    if lc is not None and lc.line is not None:
+        return lc.line + 1, lc.col + 1
+    return 1, 1
+
+
+def format_field(data: Any, field: Iterable[PathItem]) -> str:
+    """purposes[newsletter].legal_basis: list items are named by their id when they have one."""
+    out = ""
+    node = data
+    for item in field:
+        if isinstance(item, int):
+            label = str(item)
+            if isinstance(node, list) and 0 <= item < len(node):
+                child = node[item]
+                if isinstance(child, dict):
+                    ident = child.get("id", child.get("name"))
+                    if isinstance(ident, (str, int)) and not isinstance(ident, bool) and str(ident).strip():
+                        label = str(ident)
+                node = child
+            else:
+                node = None
+            out += f"[{label}]"
+        else:
+            out += f".{item}" if out else str(item)
+            node = node.get(item) if isinstance(node, dict) else None
+    return out

@@ -1,0 +1,48 @@
+"""Typed errors. Every problem a user can cause is a Problem with a position, never a traceback."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with one field of one file, located for an editor's "go to line"."""
+
+    file: str
+    line: int  # 1-based
+    column: int  # 1-based
+    field: str  # dotted path such as purposes[newsletter].legal_basis, or "" for the whole file
+    message: str
+    severity: str = "error"  # or "warning"
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}:{self.column}"
+        field = f" {self.field}:" if self.field else ""
+        level = "" if self.severity == "error" else f" {self.severity}:"
+        return f"{where}:{level}{field} {self.message}"
+
+
+class NoticeError(Exception):
+    """Base class of the errors the command line reports as one line each and exit 1."""
+
+
+class ContentError(NoticeError):
+    """The content is invalid; carries every problem found, in file order."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems, key=lambda p: (p.file, p.line, p.column, p.field))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class UsageError(NoticeError):
+    """The command was called wrongly (exit 2)."""
+
+
+def display_path(path: Path) -> str:
+    """A path as the user would type it: relative to the working directory when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,87 @@
+"""Everything from YAML reaches the page as text, never as markup the company did not mean.
+
+Two layers: the renderer escapes YAML text before it enters Markdown (escape_text for names,
+escape_markdown for fields where Markdown is allowed), and LinkPolicy, a Markdown extension used
+for every page, removes images and any link whose scheme is not http(s), mailto or tel from the
+parsed tree, so a trick that slips past the first layer still ends up inert.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import xml.etree.ElementTree as etree
+
+from markdown import Extension
+from markdown.treeprocessors import Treeprocessor
+
+ALLOWED_SCHEMES = ("http", "https", "mailto", "tel")
+
+_INLINE_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
+_LINE_START = re.compile(r"^(\s*)([-+>]|\d+[.)])", re.MULTILINE)
+
+
+def escape_text(value: str) -> str:
+    """Plain text for use inside Markdown: no emphasis, links, HTML, attributes or table breaks."""
+    value = html.escape(value, quote=False)  # & < >
+    value = _INLINE_SPECIAL.sub(r"\\\1", value)
+    value = _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), value)
+    return " ".join(value.split())  # one line: safe in tables and list items
+
+
+def escape_markdown(value: str) -> str:
+    """Markdown the company wrote (emphasis, lists, links), with raw HTML and attribute lists made inert."""
+    value = value.replace("&", "&amp;").replace("<", "&lt;")
+    value = value.replace("{", "\\{").replace("}", "\\}")
+    value = value.replace("![", "!\\[")  # no images: they would load from another host
+    return value.strip()
+
+
+def link_allowed(href: str) -> bool:
+    """http(s), mailto, tel, and links without a scheme (anchors and our own relative links)."""
+    cleaned = re.sub(r"[\x00-\x20]", "", html.unescape(href)).lower()
+    scheme = re.match(r"^([a-z][a-z0-9+.-]*):", cleaned)
+    return scheme is None or scheme.group(1) in ALLOWED_SCHEMES
+
+
+class _LinkPolicy(Treeprocessor):
+    def run(self, root: etree.Element) -> None:
+        for parent in root.iter():
+            for index, child in enumerate(list(parent)):
+                if child.tag == "img":
+                    text = etree.Element("span")
+                    text.text = child.get("alt", "")
+                    text.tail = child.tail
+                    parent.remove(child)
+                    parent.insert(index, text)
+                elif child.tag == "a" and not link_allowed(child.get("href", "")):
+                    child.attrib.pop("href", None)
+                    child.tag = "span"
+                for attribute in list(child.attrib):
+                    if attribute.lower().startswith("on"):
+                        del child.attrib[attribute]
+
+
+class LinkPolicy(Extension):
+    """Markdown extension: drop images, unsafe links and event-handler attributes from every page."""
+
+    def extendMarkdown(self, md) -> None:  # noqa: N802 (Markdown's API)
+        md.treeprocessors.register(_LinkPolicy(md), "privacy_notice_link_policy", 0)
+
+
+def makeExtension(**kwargs) -> LinkPolicy:  # noqa: N802 (Markdown's entry-point convention)
+    return LinkPolicy(**kwargs)
+
+
+def link(text: str, url: str) -> str:
+    """A Markdown link to a URL the schema has already restricted to http(s), mailto or tel."""
+    target = url.replace(" ", "%20").replace("(", "%28").replace(")", "%29").replace("<", "%3C").replace(">", "%3E")
+    return f"[{escape_text(text)}]({target})"
+
+
+def email_link(address: str) -> str:
+    return link(address, f"mailto:{address}")
+
+
+def phone_link(number: str) -> str:
+    return link(number, "tel:" + number.replace(" ", ""))
