@@ -1,0 +1,286 @@
+"""Which pages the site has, at which URL, in which language: the site plan, free of MkDocs.
+
+URL layout (paths are the same in every language but for the prefix, so a page and its translation
+differ only there, and the language switch always lands on the same page):
+
+    /                              language chooser
+    /LANG/                         the version in force (or the draft, before the first release)
+    /LANG/versions/                every released version
+    /LANG/versions/N/              version N exactly as published; permanent
+    /LANG/versions/N/changes/      what changed in N against N-1: the changes and the text diff
+    /LANG/changelog/               every release with its date, class and changes in plain words
+    /LANG/feed.xml                 Atom feed of releases
+    /versions/N.json               version N as data
+    /LANG/draft/                   the working copy, only while previewing (`mkdocs serve`)
+
+Released versions are shown from their frozen text; only the banner and the links above it are added.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import posixpath
+from dataclasses import dataclass, field
+from string import Template
+from typing import Mapping
+from xml.sax.saxutils import escape as xml_escape
+
+from .clauses import label
+from .diff import Change
+from .model import Notice
+from .releases import Release, ReleaseLog
+from .render import Stamp, render_notice
+from .safety import escape_text
+from .textdiff import as_markdown, hunks
+from .words import listing, long_date
+
+
+@dataclass(frozen=True)
+class Page:
+    """One generated file. `key` names the page independently of language, pairing translations."""
+
+    src_uri: str  # e.g. "nb/versions/2/index.md"; MkDocs derives the URL
+    lang: str
+    key: str
+    title: str
+    content: str
+    meta: Mapping[str, object] = field(default_factory=dict)
+
+    @property
+    def is_markdown(self) -> bool:
+        return self.src_uri.endswith(".md")
+
+
+def plan(notice: Notice, log: ReleaseLog, *, today: dt.date, draft: bool = False, site_url: str | None = None) -> list[Page]:
+    """Every generated file: the chooser, then each language's pages, then the JSON exports."""
+    pages = [chooser(notice)]
+    for lang in notice.languages:
+        pages += _Language(notice, log, lang, today, site_url).pages(draft)
+    for release in log.releases:
+        pages.append(Page(f"versions/{release.version}.json", "", f"json-{release.version}", "", export_json(release, log)))
+    return pages
+
+
+def chooser(notice: Notice) -> Page:
+    """The root page: one link per language, each labelled in its own language."""
+    lines = [f"# {escape_text(notice.organisation.name)}", ""]
+    for lang in notice.languages:
+        lines.append(f"- [{label('title', lang)} – {label('language_name', lang)}]({lang}/index.md){{hreflang={lang} lang={lang}}}")
+    return Page("index.md", notice.default_language, "chooser", escape_text(notice.organisation.name), "\n".join(lines) + "\n")
+
+
+def _rel(src: str, target: str) -> str:
+    return posixpath.relpath(target, posixpath.dirname(src) or ".")
+
+
+class _Language:
+    def __init__(self, notice: Notice, log: ReleaseLog, lang: str, today: dt.date, site_url: str | None):
+        self.notice, self.log, self.lang, self.today, self.site_url = notice, log, lang, today, site_url
+        self.releases = [r for r in log.releases if lang in r.languages]
+        self.current = next((r for r in reversed(self.releases) if r.in_force(today)), None)
+        self.upcoming = [r for r in self.releases if not r.in_force(today)]
+
+    def l(self, ident: str, **values: str) -> str:  # noqa: E743 (short on purpose: used everywhere)
+        return Template(label(ident, self.lang)).safe_substitute(values)
+
+    def date(self, value: dt.date) -> str:
+        return long_date(value, self.lang)
+
+    def uri(self, page: str) -> str:
+        return f"{self.lang}/{page}"
+
+    def version_uri(self, release: Release, changes: bool = False) -> str:
+        return self.uri(f"versions/{release.version}/{'changes/' if changes else ''}index.md")
+
+    def links(self, src: str) -> str:
+        """The line of links above every page of the notice."""
+        items = [(self.l("link_current"), self.uri("index.md"))]
+        if self.releases:
+            items += [(self.l("link_versions"), self.uri("versions/index.md")), (self.l("link_changelog"), self.uri("changelog/index.md"))]
+        return " · ".join(f"[{text}]({_rel(src, target)})" for text, target in items) + "\n{.notice-links}"
+
+    def pages(self, draft: bool) -> list[Page]:
+        pages = [self.current_page()]
+        if self.releases:
+            pages.append(self.versions_page())
+            for release in self.releases:
+                pages += [self.version_page(release), self.changes_page(release)]
+            pages += [self.changelog_page(), self.feed()]
+        if draft:
+            src = self.uri("draft/index.md")
+            text = render_notice(self.notice, self.lang, Stamp())
+            pages.append(Page(src, self.lang, "draft", self.l("draft"), self.links(src) + "\n\n" + text, {"robots": "noindex"}))
+        return pages
+
+    def current_page(self) -> Page:
+        src = self.uri("index.md")
+        title = self.l("title")
+        if self.current is None and not self.upcoming:
+            text = render_notice(self.notice, self.lang, Stamp())
+            return Page(src, self.lang, "current", title, text)
+        shown = self.current or self.upcoming[0]
+        banners = []
+        for release in self.upcoming:
+            if release is shown:
+                banners.append(self.banner(self.l("upcoming_only", effective=self.date(release.effective))))
+            else:
+                target = _rel(src, self.version_uri(release))
+                banners.append(self.banner(f"{self.l('upcoming_banner', effective=self.date(release.effective))} [{self.l('version')} {release.version}]({target})."))
+        body = "\n\n".join([self.links(src), *banners, shown.text(self.lang)])
+        return Page(src, self.lang, "current", title, body)
+
+    def banner(self, markdown: str, kind: str = "info") -> str:
+        return f"{markdown}\n{{.notice-banner .notice-banner-{kind}}}"
+
+    def status(self, release: Release) -> str:
+        if not release.in_force(self.today):
+            return "upcoming"
+        return "current" if release is self.current else "superseded"
+
+    def version_page(self, release: Release) -> Page:
+        src = self.version_uri(release)
+        status = self.status(release)
+        banners = []
+        if status == "superseded" and self.current:
+            banners.append(
+                self.banner(
+                    f"{self.l('superseded_banner', effective=self.date(release.effective))} [{self.l('link_current').lower()} ({self.l('version').lower()} {self.current.version})]({_rel(src, self.uri('index.md'))}).",
+                    "superseded",
+                )
+            )
+        elif status == "upcoming":
+            text = self.l("upcoming_self", effective=self.date(release.effective))
+            if self.current:
+                text += f" [{self.l('version')} {self.current.version}]({_rel(src, self.version_uri(self.current))})."
+            banners.append(self.banner(text))
+        more = f"[{self.l('link_changes')}]({_rel(src, self.version_uri(release, changes=True))}) · [{self.l('link_json')}]({_rel(src, f'versions/{release.version}.json')})"
+        body = "\n\n".join([self.links(src), *banners, release.text(self.lang), "---", more])
+        return Page(src, self.lang, f"version-{release.version}", f"{self.l('version')} {release.version}", body, {"status": status})
+
+    def change_line(self, change: Change) -> str:
+        line = escape_text(change.explanation[self.lang])
+        if change.drift:
+            langs = listing([label("language_name", x) for x in change.drift], self.lang)
+            line += " " + f"*{self.l('drift_flag', langs=langs)}*"
+        if change.reclassified:
+            r = change.reclassified
+            line += " " + f"*{self.l('reclassified', who=escape_text(r.approved_by), reason=escape_text(r.reason))}*"
+        return line
+
+    def changes_page(self, release: Release) -> Page:
+        src = self.version_uri(release, changes=True)
+        changes = self.log.diff(release)
+        previous = self.log.previous(release)
+        lines = [self.links(src), f"# {self.l('changes_title')} {release.version}", self.summary(release)]
+        lines.append(f"## {self.l('structured_changes')} {{#changes}}")
+        if previous is None:
+            lines.append(self.l("first_version"))
+        elif not changes:
+            lines.append(self.l("no_changes"))
+        else:
+            rows = [
+                f"| {self.change_line(c)} | {self.l(c.cls)} | `{c.rule}` |"
+                for c in sorted(changes.changes, key=lambda c: (not c.significant, c.key))
+            ]
+            lines.append("\n".join([f"| {self.l('col_change')} | {self.l('col_class')} | {self.l('col_rule')} |", "|---|---|---|", *rows]))
+        if previous is not None and self.lang in previous.languages:
+            found = hunks(previous.text(self.lang), release.text(self.lang))
+            lines += [f"## {self.l('text_diff')} {{#text-diff}}", self.l("text_diff_explained"), as_markdown(found) or self.l("no_changes")]
+        links = f"[{self.l('version')} {release.version}]({_rel(src, self.version_uri(release))})"
+        if previous is not None:
+            links += f" · [{self.l('version')} {previous.version}]({_rel(src, self.version_uri(previous))})"
+        lines.append(links)
+        title = f"{self.l('changes_title')} {release.version}"
+        return Page(src, self.lang, f"changes-{release.version}", title, "\n\n".join(lines))
+
+    def summary(self, release: Release) -> str:
+        cls = "significant" if release.significant else "minor"
+        dates = f"{self.l('effective_from')} {self.date(release.effective)} · {self.l('announced')} {self.date(release.announced)}"
+        return f"**{self.l(cls)}.** {self.l(cls + '_explained')} {dates}."
+
+    def versions_page(self) -> Page:
+        src = self.uri("versions/index.md")
+        rows = []
+        for release in reversed(self.releases):
+            status = self.l(f"{self.status(release)}_badge")
+            rows.append(
+                f"| [{self.l('version')} {release.version}]({_rel(src, self.version_uri(release))}) | {self.date(release.effective)} | "
+                f"{self.date(release.announced)} | {status} | {self.l('significant' if release.significant else 'minor')} |"
+            )
+        header = [self.l(k) for k in ("col_version", "col_effective", "col_announced", "col_status", "col_class")]
+        table = "\n".join(["| " + " | ".join(header) + " |", "|---|---|---|---|---|", *rows])
+        body = "\n\n".join([self.links(src), f"# {self.l('versions_title')}", table, f"[{self.l('link_feed')}]({_rel(src, self.uri('feed.xml'))})"])
+        return Page(src, self.lang, "versions", self.l("versions_title"), body)
+
+    def changelog_page(self) -> Page:
+        src = self.uri("changelog/index.md")
+        blocks = [self.links(src), f"# {self.l('changelog_title')}", f"[{self.l('link_feed')}]({_rel(src, self.uri('feed.xml'))})"]
+        for release in reversed(self.releases):
+            changes = self.log.diff(release)
+            blocks.append(f"## {self.l('version')} {release.version} – {self.date(release.effective)} {{#v{release.version}}}")
+            blocks.append(self.summary(release))
+            if self.log.previous(release) is None:
+                blocks.append(self.l("first_version"))
+            else:
+                ordered = sorted(changes.changes, key=lambda c: (not c.significant, c.key))
+                blocks.append("\n".join(f"- {'**' + self.l('significant') + ':** ' if c.significant else ''}{self.change_line(c)}" for c in ordered) or self.l("no_changes"))
+            blocks.append(f"[{self.l('link_changes')}]({_rel(src, self.version_uri(release, changes=True))})")
+        return Page(src, self.lang, "changelog", self.l("changelog_title"), "\n\n".join(blocks))
+
+    def absolute(self, path: str) -> str:
+        base = (self.site_url or "/").rstrip("/") + "/"
+        return base + path
+
+    def feed(self) -> Page:
+        """An Atom feed a customer can subscribe to: one entry per release, newest first."""
+        src = self.uri("feed.xml")
+        newest = self.releases[-1]
+        entries = []
+        for release in reversed(self.releases):
+            url = self.absolute(f"{self.lang}/versions/{release.version}/")
+            changes = self.log.diff(release)
+            lines = [c.explanation[self.lang] for c in changes.changes if self.log.previous(release)] or [label("first_version", self.lang)]
+            summary = f"{self.l('significant' if release.significant else 'minor')}. {self.l('effective_from')} {self.date(release.effective)}. " + " ".join(lines)
+            entries.append(
+                "  <entry>\n"
+                f"    <title>{xml_escape(self.l('version'))} {release.version} – {xml_escape(self.l('effective_from').lower())} {xml_escape(self.date(release.effective))}</title>\n"
+                f'    <link rel="alternate" href="{xml_escape(url)}"/>\n'
+                f"    <id>{xml_escape(url)}</id>\n"
+                f"    <updated>{release.announced.isoformat()}T00:00:00Z</updated>\n"
+                f"    <summary>{xml_escape(summary)}</summary>\n"
+                "  </entry>"
+            )
+        org = self.notice.organisation.name
+        xml = (
+            '<?xml version="1.0" encoding="utf-8"?>\n'
+            f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="{self.lang}">\n'
+            f"  <title>{xml_escape(self.l('feed_title'))} – {xml_escape(org)}</title>\n"
+            f"  <id>{xml_escape(self.absolute(src))}</id>\n"
+            f'  <link rel="self" href="{xml_escape(self.absolute(src))}"/>\n'
+            f'  <link rel="alternate" href="{xml_escape(self.absolute(self.lang + "/changelog/"))}"/>\n'
+            f"  <updated>{newest.announced.isoformat()}T00:00:00Z</updated>\n"
+            f"  <author><name>{xml_escape(org)}</name></author>\n" + "\n".join(entries) + "\n</feed>\n"
+        )
+        return Page(src, self.lang, "feed", self.l("feed_title"), xml)
+
+
+def export_json(release: Release, log: ReleaseLog) -> str:
+    """Version N as data: its dates, checksums, changes and the frozen content."""
+    changes = log.diff(release) if log.previous(release) else None
+    from .document import read_document
+
+    source = read_document(release.root / release.files["source"].path).data
+    data = {
+        "version": release.version,
+        "announced": release.announced.isoformat(),
+        "effective": release.effective.isoformat(),
+        "significant": release.significant,
+        "sha256": {key: f.sha256 for key, f in release.files.items()},
+        "changes": [
+            {"key": c.key, "kind": c.kind, "class": c.cls, "rule": c.rule, "explanation": dict(c.explanation), "drift": list(c.drift)}
+            for c in (changes.changes if changes else ())
+        ],
+        "content": source,
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n"

@@ -1,0 +1,111 @@
+"""The MkDocs plugin: a thin shell that puts the site plan (pages.py) into MkDocs as in-memory files.
+
+It never writes into docs_dir (that would make `mkdocs serve` rebuild forever) and never patches
+MkDocs: each page carries its language in page.meta, which the theme override of Material's
+partials/language.html reads to set <html lang> and Material's own UI strings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page as MkDocsPage
+
+from .clauses import label
+from .config import PrivacyNoticeConfig
+from .content import load_notice, locate_content
+from .errors import ContentError, NoticeError
+from .pages import Page, plan
+from .releases import load_verified_log
+from .safety import LinkPolicy
+
+#: Markdown features the rendered notice relies on: tables, {#anchor} and {.class} attributes, permalinks.
+REQUIRED_EXTENSIONS = ("tables", "attr_list", "toc")
+
+
+def build_date() -> dt.date:
+    """Today, or the date of SOURCE_DATE_EPOCH (the reproducible-builds convention) when set.
+
+    It decides which released version is in force and which are upcoming.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date()
+    return dt.date.today()
+
+
+class PrivacyNoticePlugin(BasePlugin[PrivacyNoticeConfig]):
+    def __init__(self) -> None:
+        self.command = "build"
+        self.pages: dict[str, Page] = {}
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # Defining on_startup keeps one plugin instance across `mkdocs serve` rebuilds.
+        self.command = command
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.content_path = (Path(config.config_file_path).parent / self.config.content).resolve()
+        if str(self.content_path) not in config.watch:
+            config.watch.append(str(self.content_path))
+        for name in REQUIRED_EXTENSIONS:
+            if name not in config.markdown_extensions:
+                config.markdown_extensions.append(name)
+        config.mdx_configs.setdefault("toc", {}).setdefault("permalink", True)
+        config.markdown_extensions.append(LinkPolicy())
+        # Truthy but not a list: Material then shows the language switch (our partials/alternate.html,
+        # which links the same page in the other language) but emits no site-wide hreflang links of its
+        # own; main.html adds the per-page ones.
+        config.extra["alternate"] = True
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        try:
+            notice = load_notice(self.content_path)
+            log = load_verified_log(locate_content(self.content_path).root)
+        except ContentError as exc:
+            raise PluginError("invalid content:\n" + "\n".join(str(p) for p in exc.problems)) from None
+        except NoticeError as exc:
+            raise PluginError(str(exc)) from None
+        draft = self.config.draft == "always" or (self.config.draft == "serve" and self.command == "serve")
+        self.pages = {}
+        self.languages = notice.languages
+        for page in plan(notice, log, today=build_date(), draft=draft, site_url=config.site_url):
+            self.pages[page.src_uri] = page
+            files.append(
+                File.generated(
+                    config,
+                    page.src_uri,
+                    content=page.content,
+                    # The sidebar is hidden (one language per page); links between pages are in the text.
+                    inclusion=InclusionLevel.NOT_IN_NAV,
+                )
+            )
+        self.files = files
+        return files
+
+    def on_page_markdown(self, markdown: str, *, page: MkDocsPage, config: MkDocsConfig, files: Files) -> str:
+        spec = self.pages.get(page.file.src_uri)
+        if spec is None:
+            return markdown
+        page.meta.update(spec.meta)
+        page.meta["lang"] = spec.lang
+        page.meta.setdefault("title", spec.title)
+        page.meta["hide"] = ["navigation"]
+        page.meta["alternates"] = self._alternates(spec)
+        return markdown
+
+    def _alternates(self, spec: Page) -> list[dict[str, str]]:
+        """The same page in every language, for the language switch and hreflang links."""
+        key = "current" if spec.key == "chooser" else spec.key
+        out = []
+        for other in self.pages.values():
+            if other.key == key and other.is_markdown:
+                file = self.files.get_file_from_path(other.src_uri)
+                out.append({"lang": other.lang, "name": label("language_name", other.lang), "link": file.url})
+        return sorted(out, key=lambda a: self.languages.index(a["lang"]) if a["lang"] in self.languages else 99)

@@ -1,0 +1,314 @@
+"""Released versions: the legal record of what was published, when it took effect, and proof it is intact.
+
+A release freezes three files under content/releases/N/: the content YAML exactly as released
+(notice.yaml) and the rendered text of each language exactly as published (nb.md, en.md). The log
+content/releases.yaml lists every version with its dates and each file's SHA-256. The site shows
+released versions from the frozen text, so later changes to the clause library or templates never
+alter what was published; the build verifies every checksum first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from . import schema
+from .content import RELEASES_FILE, ContentPaths, locate_content, read_inside, validate_notice
+from .diff import Diff, Reclassification, diff
+from .document import read_document, yaml_loader
+from .errors import ContentError, NoticeError, Problem, display_path
+from .model import Notice, build_notice
+from .render import Stamp, render_notice
+
+RELEASES_DIR = "releases"
+LOG_HEADER = (
+    "# yaml-language-server: $schema=../schema/releases.schema.json\n"
+    "# The release log, written by `privacy-notice release`. Each version's files are frozen under\n"
+    "# releases/N/ with their SHA-256 here: never edit a released version, release a new one.\n"
+)
+
+
+class ReleaseError(NoticeError):
+    """A release was refused; nothing was written."""
+
+
+class IntegrityError(NoticeError):
+    """A released version's frozen file is missing or differs from its recorded checksum."""
+
+
+@dataclass(frozen=True)
+class FrozenFile:
+    path: str  # relative to the content folder
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Release:
+    version: int
+    announced: dt.date
+    effective: dt.date
+    significant: bool
+    files: dict[str, FrozenFile]  # "source", and one per language
+    reclassifications: tuple[Reclassification, ...]
+    short_notice: tuple[str, str] | None  # (reason, approved_by)
+    root: Path
+
+    def text(self, lang: str) -> str:
+        """The frozen rendered text of `lang`, exactly as published."""
+        return (self.root / self.files[lang].path).read_text(encoding="utf-8")
+
+    @cached_property
+    def notice(self) -> Notice:
+        """The frozen content as a model, for diffs between versions."""
+        document = read_document(self.root / self.files["source"].path)
+        return build_notice(document.data)
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return tuple(k for k in self.files if k != "source")
+
+    def in_force(self, today: dt.date) -> bool:
+        return self.effective <= today
+
+
+@dataclass(frozen=True)
+class ReleaseLog:
+    releases: tuple[Release, ...]
+
+    @property
+    def latest(self) -> Release | None:
+        return self.releases[-1] if self.releases else None
+
+    def current(self, today: dt.date) -> Release | None:
+        """The version in force on `today`: the newest whose effective date has come."""
+        in_force = [r for r in self.releases if r.in_force(today)]
+        return in_force[-1] if in_force else None
+
+    def upcoming(self, today: dt.date) -> tuple[Release, ...]:
+        return tuple(r for r in self.releases if not r.in_force(today))
+
+    def previous(self, release: Release) -> Release | None:
+        index = self.releases.index(release)
+        return self.releases[index - 1] if index > 0 else None
+
+    def get(self, version: int) -> Release | None:
+        return next((r for r in self.releases if r.version == version), None)
+
+    def diff(self, release: Release) -> Diff:
+        previous = self.previous(release)
+        return diff(previous.notice if previous else None, release.notice, release.reclassifications)
+
+
+def load_log(root: Path) -> ReleaseLog:
+    """The release log of a content folder (empty when nothing was released yet), validated."""
+    path = root / RELEASES_FILE
+    if not path.exists():
+        return ReleaseLog(())
+    document = read_inside(path, root)
+    problems = schema.validate(document, schema.RELEASES_SCHEMA)
+    entries = document.data.get("releases", []) if isinstance(document.data, dict) else []
+    if not problems:
+        for i, entry in enumerate(entries):
+            if entry["version"] != i + 1:
+                problems.append(document.problem(("releases", i, "version"), f"expected version {i + 1}: versions count 1, 2, 3, ... in order"))
+            if i and entry["effective"] <= entries[i - 1]["effective"]:
+                problems.append(document.problem(("releases", i, "effective"), "must be after the previous version's effective date"))
+    if problems:
+        raise ContentError(problems)
+    return ReleaseLog(tuple(_release(entry, root) for entry in entries))
+
+
+def _release(entry: dict, root: Path) -> Release:
+    short = entry.get("short_notice")
+    return Release(
+        version=entry["version"],
+        announced=dt.date.fromisoformat(entry["announced"]),
+        effective=dt.date.fromisoformat(entry["effective"]),
+        significant=bool(entry.get("significant", False)),
+        files={k: FrozenFile(v["path"], v["sha256"]) for k, v in entry["files"].items()},
+        reclassifications=tuple(
+            Reclassification(r["change"], r["class"], r["reason"], r["approved_by"]) for r in entry.get("reclassifications", ())
+        ),
+        short_notice=(short["reason"], short["approved_by"]) if short else None,
+        root=root,
+    )
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def verify(log: ReleaseLog) -> list[Problem]:
+    """A problem for every frozen file that is missing or whose bytes differ from the recorded SHA-256."""
+    problems = []
+    for release in log.releases:
+        for frozen in release.files.values():
+            path = release.root / frozen.path
+            name = display_path(path)
+            if not path.is_file():
+                problems.append(Problem(name, 1, 1, "", f"version {release.version}: frozen file is missing"))
+            elif sha256(path) != frozen.sha256:
+                problems.append(
+                    Problem(name, 1, 1, "", f"version {release.version} was published and must not change, but this file differs from its recorded SHA-256; restore it (git checkout) and release a new version instead")
+                )
+    return problems
+
+
+def load_verified_log(root: Path) -> ReleaseLog:
+    log = load_log(root)
+    problems = verify(log)
+    if problems:
+        raise ContentError(problems)
+    return log
+
+
+# -- making a release -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReleasePlan:
+    """What `release` would do; computed before anything is written."""
+
+    version: int
+    announced: dt.date
+    effective: dt.date
+    changes: Diff
+    notice_days: int
+
+    @property
+    def significant(self) -> bool:
+        return bool(self.changes.significant)
+
+    @property
+    def earliest_effective(self) -> dt.date:
+        return self.announced + dt.timedelta(days=self.notice_days)
+
+
+def plan_release(
+    path: Path,
+    *,
+    effective: dt.date,
+    announced: dt.date,
+    reclassifications: tuple[Reclassification, ...] = (),
+    short_notice: tuple[str, str] | None = None,
+) -> tuple[ContentPaths, Notice, ReleasePlan]:
+    """Check that a release may be made; raise ReleaseError (nothing written) when it may not."""
+    paths = locate_content(path)
+    document = read_inside(paths.notice, paths.root)
+    problems = [p for p in validate_notice(document) if p.severity == "error"]
+    if problems:
+        raise ContentError(problems)
+    notice = build_notice(document.data)
+    log = load_verified_log(paths.root)
+    latest = log.latest
+    version = (latest.version if latest else 0) + 1
+    if announced > effective:
+        raise ReleaseError(f"the announcement date {announced} is after the effective date {effective}")
+    if latest and effective <= latest.effective:
+        raise ReleaseError(f"the effective date {effective} must be after version {latest.version}'s ({latest.effective})")
+    if (paths.root / RELEASES_DIR / str(version)).exists():
+        raise ReleaseError(f"{display_path(paths.root / RELEASES_DIR / str(version))} already exists: version {version} was already released or a release was interrupted; remove the folder only if it is not in the log")
+    changes = diff(latest.notice if latest else None, notice, reclassifications)
+    known_keys = {c.key for c in changes.changes}
+    for r in reclassifications:
+        if r.change not in known_keys:
+            raise ReleaseError(f"--reclassify {r.change}: no such change; the changes are: {', '.join(sorted(known_keys)) or 'none'}")
+    if latest and not changes and all(render_notice(notice, lang, Stamp()) == render_notice(latest.notice, lang, Stamp()) for lang in notice.languages):
+        raise ReleaseError(f"nothing changed since version {latest.version}: there is nothing to release")
+    release_plan = ReleasePlan(version, announced, effective, changes, notice.changes.notice_days)
+    if latest and release_plan.significant and effective < release_plan.earliest_effective and not short_notice:
+        raise ReleaseError(
+            f"version {version} has {len(changes.significant)} significant change(s) and must be announced at least "
+            f"{notice.changes.notice_days} days before it takes effect: the earliest effective date is "
+            f"{release_plan.earliest_effective}; or give --short-notice-reason and --approved-by"
+        )
+    return paths, notice, release_plan
+
+
+def make_release(
+    path: Path,
+    *,
+    effective: dt.date,
+    announced: dt.date,
+    reclassifications: tuple[Reclassification, ...] = (),
+    short_notice: tuple[str, str] | None = None,
+) -> ReleasePlan:
+    """Freeze the current content as the next version. All or nothing: on any error nothing is left behind."""
+    paths, notice, release_plan = plan_release(
+        path, effective=effective, announced=announced, reclassifications=reclassifications, short_notice=short_notice
+    )
+    version = release_plan.version
+    releases_dir = paths.root / RELEASES_DIR
+    releases_dir.mkdir(exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{version}.staging-", dir=releases_dir))
+    final = releases_dir / str(version)
+    try:
+        shutil.copyfile(paths.notice, staging / "notice.yaml")
+        stamp = Stamp(version, effective, announced)
+        for lang in notice.languages:
+            (staging / f"{lang}.md").write_text(render_notice(notice, lang, stamp), encoding="utf-8")
+        files = {"source": "notice.yaml", **{lang: f"{lang}.md" for lang in notice.languages}}
+        entry = {
+            "version": version,
+            "announced": announced.isoformat(),
+            "effective": effective.isoformat(),
+            "significant": release_plan.significant,
+            "files": {
+                key: {"path": f"{RELEASES_DIR}/{version}/{name}", "sha256": sha256(staging / name)} for key, name in files.items()
+            },
+        }
+        if reclassifications:
+            entry["reclassifications"] = [
+                {"change": r.change, "class": r.cls, "reason": r.reason, "approved_by": r.approved_by} for r in reclassifications
+            ]
+        if short_notice:
+            entry["short_notice"] = {"reason": short_notice[0], "approved_by": short_notice[1]}
+        staging.rename(final)
+        try:
+            _append_to_log(paths.root / RELEASES_FILE, entry)
+        except BaseException:
+            shutil.rmtree(final, ignore_errors=True)
+            raise
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+    return release_plan
+
+
+def _append_to_log(path: Path, entry: dict) -> None:
+    """Add an entry with ruamel round-trip (comments and key order kept) and replace the file atomically."""
+    yaml = yaml_loader()
+    if path.exists():
+        text = path.read_text(encoding="utf-8")
+    else:
+        text = LOG_HEADER + "releases: []\n"
+    data = yaml.load(text)
+    releases = data.get("releases")
+    if releases is None or len(releases) == 0:
+        from ruamel.yaml.comments import CommentedSeq
+
+        releases = CommentedSeq()
+        data["releases"] = releases
+    releases.append(entry)
+    write_atomically(path, lambda f: yaml.dump(data, f))
+
+
+def write_atomically(path: Path, write) -> None:
+    """Write to a temporary file in the same folder, flush it to disk, then rename over `path`."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            write(f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise

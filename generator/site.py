@@ -1,0 +1,73 @@
+"""`privacy-notice build` and `serve`: MkDocs' own commands, with a build that replaces the site atomically.
+
+MkDocs writes into site_dir as it goes, so a failing build would leave half a site. We build into a
+fresh sibling folder and swap it in only when the build succeeded; the previous site stays whole.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from .errors import NoticeError, UsageError
+
+
+def _load_config(config_file: Path, **overrides):
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import ConfigurationError
+
+    if not config_file.exists():
+        raise UsageError(f"{config_file}: no such MkDocs configuration")
+    try:
+        return load_config(str(config_file), **overrides)
+    except ConfigurationError as exc:
+        raise NoticeError(f"{config_file}: {exc}") from None
+
+
+def build_site(config_file: Path, *, site_dir: Path | None = None, strict: bool = False) -> Path:
+    """Build into a temporary folder next to the target, then swap it in. Returns the site folder."""
+    from mkdocs.commands.build import build
+    from mkdocs.exceptions import MkDocsException
+
+    _quiet_mkdocs()
+    config = _load_config(config_file, strict=strict)
+    target = Path(site_dir or config.site_dir).resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
+    try:
+        config = _load_config(config_file, strict=strict, site_dir=str(staging))
+        try:
+            build(config)
+        except MkDocsException as exc:
+            raise NoticeError(f"build failed: {exc}") from None
+        _swap(staging, target)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+    return target
+
+
+def _swap(new: Path, target: Path) -> None:
+    """Replace `target` by `new` with two renames, so a reader never sees a half-written site."""
+    old = None
+    if target.exists():
+        old = target.with_name(f".{target.name}.old-{os.getpid()}")
+        target.rename(old)
+    new.rename(target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def serve_site(config_file: Path, *, dev_addr: str | None = None) -> None:
+    from mkdocs.commands.serve import serve
+
+    _load_config(config_file)  # report a missing or broken config as one line
+    serve(config_file=str(config_file), dev_addr=dev_addr, livereload=True)
+
+
+def _quiet_mkdocs() -> None:
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    logging.basicConfig(format="%(levelname)s - %(message)s", level=logging.INFO)

@@ -1,0 +1,110 @@
+"""Word-level differences between two rendered texts, as a reader would see them (not YAML).
+
+The texts are the rendered Markdown of two versions. Lines are matched first; a changed line is then
+compared word by word. Each hunk carries the heading it falls under, so a reviewer knows where it is.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+
+_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*(\{#[^}]*\})?\s*$")
+_ATTRS = re.compile(r"\s*\{[.#][^}]*\}\s*$")
+
+
+@dataclass(frozen=True)
+class Hunk:
+    heading: str  # the section heading the change falls under, as readers see it
+    lines: tuple[tuple[tuple[str, str], ...], ...]  # each line: (op, words) with op in "=", "-", "+"
+
+
+def _readable(line: str) -> str:
+    """A Markdown line as plain reading text: no table pipes, heading marks or attribute lists."""
+    line = _ATTRS.sub("", line)
+    match = _HEADING.match(line)
+    if match:
+        return match.group(2)
+    if re.match(r"^\|?\s*-{3,}", line) or re.match(r"^\|(-+\|)+$", line):
+        return ""
+    if line.startswith("|"):
+        return " · ".join(cell.strip() for cell in line.strip().strip("|").split("|"))
+    return line.strip()
+
+
+def hunks(old: str, new: str) -> list[Hunk]:
+    """The changed lines of `new` against `old`, grouped under their headings, compared word by word."""
+    a = [_readable(line) for line in old.splitlines()]
+    b = [_readable(line) for line in new.splitlines()]
+    a_lines = [x for x in a if x]
+    b_lines = [x for x in b if x]
+    headings_b = _headings(new)
+    out: list[Hunk] = []
+    matcher = difflib.SequenceMatcher(a=a_lines, b=b_lines, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            continue
+        heading = _heading_before(b_lines, j1, headings_b)
+        lines = []
+        old_part, new_part = a_lines[i1:i2], b_lines[j1:j2]
+        for k in range(max(len(old_part), len(new_part))):
+            before = old_part[k] if k < len(old_part) else ""
+            after = new_part[k] if k < len(new_part) else ""
+            lines.append(tuple(_words(before, after)))
+        out.append(Hunk(heading, tuple(lines)))
+    return out
+
+
+def _headings(markdown: str) -> set[str]:
+    return {_readable(line) for line in markdown.splitlines() if line.startswith("#")}
+
+
+def _heading_before(lines: list[str], index: int, headings: set[str]) -> str:
+    for k in range(min(index, len(lines) - 1), -1, -1):
+        if lines[k] in headings:
+            return lines[k]
+    return ""
+
+
+def _words(before: str, after: str) -> list[tuple[str, str]]:
+    a, b = before.split(), after.split()
+    out: list[tuple[str, str]] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if op == "equal":
+            out.append(("=", " ".join(a[i1:i2])))
+        else:
+            if i2 > i1:
+                out.append(("-", " ".join(a[i1:i2])))
+            if j2 > j1:
+                out.append(("+", " ".join(b[j1:j2])))
+    return out
+
+
+def as_markdown(found: list[Hunk]) -> str:
+    """Hunks for a web page: deletions struck through, insertions underlined (<del>/<ins>).
+
+    The words are already-escaped Markdown from our renderer, so wrapping them in tags is safe.
+    """
+    blocks = []
+    for hunk in found:
+        lines = []
+        for line in hunk.lines:
+            parts = []
+            for op, words in line:
+                parts.append(words if op == "=" else f"<del>{words}</del>" if op == "-" else f"<ins>{words}</ins>")
+            lines.append(" ".join(parts))
+        title = f"**{hunk.heading}**\n\n" if hunk.heading else ""
+        blocks.append(title + "\n\n".join(f"> {line}" for line in lines))
+    return "\n\n".join(blocks)
+
+
+def as_text(found: list[Hunk]) -> str:
+    """Hunks for a terminal or a plain e-mail: [-deleted-] {+inserted+}."""
+    blocks = []
+    for hunk in found:
+        lines = [f"## {hunk.heading}"] if hunk.heading else []
+        for line in hunk.lines:
+            lines.append("  " + " ".join(words if op == "=" else f"[-{words}-]" if op == "-" else f"{{+{words}+}}" for op, words in line))
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
