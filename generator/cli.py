@@ -9,7 +9,7 @@ from pathlib import Path
 from . import __version__
 from .errors import ContentError, NoticeError, UsageError
 
-EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_SIGNIFICANT = 0, 1, 2, 3
 
 DESCRIPTION = """\
 Turn a company's description of its personal-data processing (content/notice.yaml) into a
@@ -19,6 +19,10 @@ Typical session:
   privacy-notice check            are the YAML files complete and valid?
   privacy-notice serve            preview the site at http://127.0.0.1:8000 while you edit
   privacy-notice build            write the site to site/
+  privacy-notice diff             what changed since the last release, and must customers be told?
+  privacy-notice release --effective 2027-01-05
+                                  freeze the content as the next version
+  privacy-notice notify           the customer notice of the latest release
 """
 
 
@@ -35,6 +39,36 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="validate the content and list every problem", description="Validate a content folder or a notice file and print one line per problem.")
     check.add_argument("path", nargs="?", default="content", type=Path, help="content folder or notice file (default: content)")
 
+    diff = commands.add_parser(
+        "diff",
+        help="compare the content with the latest release or a git ref, for legal review",
+        description="Compare the working content with the latest release (default), a notice file, or the notice at a git ref.",
+        epilog="Exit status: 0 no significant change, 3 significant change (customers must be notified), 1 invalid content, 2 wrong usage.",
+    )
+    diff.add_argument("--content", default="content", type=Path, help="content folder (default: content)")
+    diff.add_argument("--base", help="a git ref (e.g. origin/main) or a notice file/folder to compare against (default: the latest release)")
+    diff.add_argument("--format", choices=("markdown", "text", "json"), default="text", help="output format (default: text)")
+
+    release = commands.add_parser(
+        "release",
+        help="freeze the current content as the next version",
+        description="Freeze content/notice.yaml as the next version: its dates, the frozen source and the rendered text of each language, with checksums.",
+    )
+    release.add_argument("--content", default="content", type=Path, help="content folder (default: content)")
+    release.add_argument("--effective", required=True, type=_date, help="the date the version takes effect (YYYY-MM-DD)")
+    release.add_argument("--announced", type=_date, help="the date it is published and announced (default: today)")
+    release.add_argument("--reclassify", action="append", default=[], metavar="KEY=CLASS", help="overrule a change's class, e.g. recipients.mailchimp=minor (repeatable; needs --reason and --approved-by)")
+    release.add_argument("--reason", help="why the reclassification is right")
+    release.add_argument("--short-notice-reason", help="why a significant change may take effect with less notice than required")
+    release.add_argument("--approved-by", help="name of the person approving a reclassification or short notice")
+    release.add_argument("--dry-run", action="store_true", help="show what would be released; write nothing")
+
+    notify = commands.add_parser("notify", help="write the customer notice of a significant release", description="Write the customer notice of a release (default: the latest) in every language: subject, Markdown body and plain-text body.")
+    notify.add_argument("version", nargs="?", type=int, help="the version (default: the latest)")
+    notify.add_argument("--content", default="content", type=Path, help="content folder (default: content)")
+    notify.add_argument("--site-url", help="the site's address for links (default: site_url from mkdocs.yml)")
+    notify.add_argument("--format", choices=("markdown", "text"), default="markdown", help="body format (default: markdown)")
+
     for name, text in (("build", "build the site into site/ (same as mkdocs build)"), ("serve", "preview the site, rebuilding on every change (same as mkdocs serve)")):
         sub = commands.add_parser(name, help=text, description=text[0].upper() + text[1:] + ".")
         sub.add_argument("-f", "--config-file", default="mkdocs.yml", type=Path, help="MkDocs configuration (default: mkdocs.yml)")
@@ -44,6 +78,21 @@ def _parser() -> argparse.ArgumentParser:
         else:
             sub.add_argument("-a", "--dev-addr", default=None, help="address to serve on (default 127.0.0.1:8000)")
     return parser
+
+
+def _date(value: str):
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date; write YYYY-MM-DD") from None
+
+
+def _today():
+    from .releases import build_date
+
+    return build_date()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -81,6 +130,12 @@ def _run(args: argparse.Namespace) -> int:
             return EXIT_INVALID
         print(f"{args.path}: valid.")
         return EXIT_OK
+    if args.command == "diff":
+        return _diff(args)
+    if args.command == "release":
+        return _release(args)
+    if args.command == "notify":
+        return _notify(args)
     if args.command in ("build", "serve"):
         from .site import build_site, serve_site
 
@@ -94,3 +149,94 @@ def _run(args: argparse.Namespace) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from .content import load_notice, locate_content
+    from .diff import diff
+    from .releases import load_verified_log
+    from .review import FORMATS, review
+    from .vcs import notice_at_ref
+
+    paths = locate_content(args.content)
+    notice = load_notice(args.content)
+    if args.base is None:
+        latest = load_verified_log(paths.root).latest
+        base, label = (latest.notice, f"version {latest.version}") if latest else (None, "nothing (no release yet)")
+    elif Path(args.base).exists():
+        base, label = load_notice(Path(args.base)), args.base
+    else:
+        base, label = notice_at_ref(args.base, paths.notice), args.base
+    changes = diff(base, notice)
+    report = review(base, notice, changes, base_label=label, today=_today())
+    sys.stdout.write(FORMATS[args.format](report))
+    return EXIT_SIGNIFICANT if report.notification_required else EXIT_OK
+
+
+def _release(args: argparse.Namespace) -> int:
+    from .diff import Reclassification
+    from .releases import make_release, plan_release
+
+    reclassifications = []
+    for item in args.reclassify:
+        key, _, cls = item.partition("=")
+        if cls not in ("significant", "minor") or not key:
+            raise UsageError(f"--reclassify {item}: write KEY=significant or KEY=minor")
+        if not args.reason or not args.approved_by:
+            raise UsageError("--reclassify needs --reason and --approved-by: the decision is recorded with the release")
+        reclassifications.append(Reclassification(key, cls, args.reason, args.approved_by))
+    short = None
+    if args.short_notice_reason:
+        if not args.approved_by:
+            raise UsageError("--short-notice-reason needs --approved-by")
+        short = (args.short_notice_reason, args.approved_by)
+    announced = args.announced or _today()
+    action = plan_release if args.dry_run else make_release
+    result = action(args.content, effective=args.effective, announced=announced, reclassifications=tuple(reclassifications), short_notice=short)
+    plan = result[2] if isinstance(result, tuple) else result
+    verb = "Would release" if args.dry_run else "Released"
+    kind = f"significant: {len(plan.changes.significant)} change(s) need customer notice" if plan.significant else "minor: no customer notice needed"
+    print(f"{verb} version {plan.version}, announced {plan.announced}, effective {plan.effective} ({kind}).")
+    for change in plan.changes.changes:
+        print(f"  {'SIGNIFICANT' if change.significant else 'minor      '}  {change.key}: {change.explanation.get('en', '')}")
+    if plan.significant and not args.dry_run:
+        print("Next: privacy-notice notify   (the customer notice to send)")
+    return EXIT_OK
+
+
+def _notify(args: argparse.Namespace) -> int:
+    from .content import locate_content
+    from .notify import notifications
+    from .releases import load_verified_log
+
+    log = load_verified_log(locate_content(args.content).root)
+    if not log.releases:
+        raise UsageError("nothing has been released yet")
+    release = log.get(args.version) if args.version else log.latest
+    if release is None:
+        raise UsageError(f"there is no version {args.version}; the latest is {log.latest.version}")
+    site_url = args.site_url or _site_url()
+    found = notifications(log, release, site_url)
+    if not found:
+        print(f"Version {release.version} has no significant change: no customer notice is needed (it is recorded in the change log).")
+        return EXIT_OK
+    for n in found:
+        print(f"=== {n.lang} ===")
+        print(f"Subject: {n.subject}")
+        print()
+        print(n.markdown if args.format == "markdown" else n.text)
+    return EXIT_OK
+
+
+def _site_url() -> str | None:
+    """site_url from ./mkdocs.yml, read as plain YAML: notify must not need MkDocs."""
+    from .document import read_document
+
+    config = Path("mkdocs.yml")
+    if not config.exists():
+        return None
+    try:
+        data = read_document(config).data
+    except NoticeError:
+        return None
+    return data.get("site_url") if isinstance(data, dict) else None

@@ -275,7 +275,8 @@ class _Differ:
         yield from self.texts(key + ".service", name, old.service, new.service)
 
     def retention(self, key, old, new) -> Iterator[Change]:
-        name = self.plain(new.id)
+        users = [p.id for p in self.new.purposes if p.retention == new.id]
+        name = self.names("purposes", users, self.new) if users else self.plain(new.id)
         if old is None:
             return  # a new rule matters only through the purposes that use it
         yield from self.retention_values(key, name, old, new)

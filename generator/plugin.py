@@ -7,8 +7,6 @@ partials/language.html reads to set <html lang> and Material's own UI strings.
 
 from __future__ import annotations
 
-import datetime as dt
-import os
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -22,22 +20,11 @@ from .config import PrivacyNoticeConfig
 from .content import load_notice, locate_content
 from .errors import ContentError, NoticeError
 from .pages import Page, plan
-from .releases import load_verified_log
+from .releases import build_date, load_verified_log, missing_urls
 from .safety import LinkPolicy
 
 #: Markdown features the rendered notice relies on: tables, {#anchor} and {.class} attributes, permalinks.
 REQUIRED_EXTENSIONS = ("tables", "attr_list", "toc")
-
-
-def build_date() -> dt.date:
-    """Today, or the date of SOURCE_DATE_EPOCH (the reproducible-builds convention) when set.
-
-    It decides which released version is in force and which are upcoming.
-    """
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date()
-    return dt.date.today()
 
 
 class PrivacyNoticePlugin(BasePlugin[PrivacyNoticeConfig]):
@@ -72,6 +59,7 @@ class PrivacyNoticePlugin(BasePlugin[PrivacyNoticeConfig]):
             raise PluginError("invalid content:\n" + "\n".join(str(p) for p in exc.problems)) from None
         except NoticeError as exc:
             raise PluginError(str(exc)) from None
+        self.log = log
         draft = self.config.draft == "always" or (self.config.draft == "serve" and self.command == "serve")
         self.pages = {}
         self.languages = notice.languages
@@ -88,6 +76,12 @@ class PrivacyNoticePlugin(BasePlugin[PrivacyNoticeConfig]):
             )
         self.files = files
         return files
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Fail the build if it dropped a URL an earlier release published: those links are in e-mails."""
+        missing = missing_urls(self.log, Path(config.site_dir))
+        if missing:
+            raise PluginError(f"the build no longer serves {len(missing)} published URL(s): {', '.join(missing)}")
 
     def on_page_markdown(self, markdown: str, *, page: MkDocsPage, config: MkDocsConfig, files: Files) -> str:
         spec = self.pages.get(page.file.src_uri)

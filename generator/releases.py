@@ -34,6 +34,17 @@ LOG_HEADER = (
 )
 
 
+def build_date() -> dt.date:
+    """Today, or the date of SOURCE_DATE_EPOCH (the reproducible-builds convention) when set.
+
+    It decides which released version is in force and which are upcoming.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date()
+    return dt.date.today()
+
+
 class ReleaseError(NoticeError):
     """A release was refused; nothing was written."""
 
@@ -58,6 +69,7 @@ class Release:
     reclassifications: tuple[Reclassification, ...]
     short_notice: tuple[str, str] | None  # (reason, approved_by)
     root: Path
+    urls: tuple[str, ...] = ()  # site paths this version published; every later build must keep them
 
     def text(self, lang: str) -> str:
         """The frozen rendered text of `lang`, exactly as published."""
@@ -137,6 +149,7 @@ def _release(entry: dict, root: Path) -> Release:
         ),
         short_notice=(short["reason"], short["approved_by"]) if short else None,
         root=root,
+        urls=tuple(entry.get("urls", ())),
     )
 
 
@@ -269,6 +282,7 @@ def make_release(
             ]
         if short_notice:
             entry["short_notice"] = {"reason": short_notice[0], "approved_by": short_notice[1]}
+        entry["urls"] = published_urls(version, notice.languages)
         staging.rename(final)
         try:
             _append_to_log(paths.root / RELEASES_FILE, entry)
@@ -279,6 +293,25 @@ def make_release(
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
     return release_plan
+
+
+def published_urls(version: int, languages: tuple[str, ...]) -> list[str]:
+    """The site paths a release publishes (see pages.py for the layout); recorded so no build drops one."""
+    urls = ["", f"versions/{version}.json"]
+    for lang in languages:
+        urls += [f"{lang}/", f"{lang}/versions/", f"{lang}/changelog/", f"{lang}/feed.xml", f"{lang}/versions/{version}/", f"{lang}/versions/{version}/changes/"]
+    return urls
+
+
+def missing_urls(log: ReleaseLog, site_dir: Path) -> list[str]:
+    """Published paths that a built site no longer serves."""
+    missing = []
+    for release in log.releases:
+        for url in release.urls:
+            path = site_dir / url / "index.html" if url == "" or url.endswith("/") else site_dir / url
+            if not path.is_file() and f"/{url}" not in missing:
+                missing.append(f"/{url}")
+    return missing
 
 
 def _append_to_log(path: Path, entry: dict) -> None:
