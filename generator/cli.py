@@ -119,9 +119,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     if args.command == "check":
-        from .content import check_content
+        from .check import check_all
 
-        problems = check_content(args.path)
+        problems = check_all(args.path)
         for problem in problems:
             print(problem, file=sys.stderr)
         errors = [p for p in problems if p.severity == "error"]

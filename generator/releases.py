@@ -127,6 +127,7 @@ def load_log(root: Path) -> ReleaseLog:
     entries = document.data.get("releases", []) if isinstance(document.data, dict) else []
     if not problems:
         for i, entry in enumerate(entries):
+            problems += _notice_period(document, root, i, entry)
             if entry["version"] != i + 1:
                 problems.append(document.problem(("releases", i, "version"), f"expected version {i + 1}: versions count 1, 2, 3, ... in order"))
             if i and entry["effective"] <= entries[i - 1]["effective"]:
@@ -134,6 +135,27 @@ def load_log(root: Path) -> ReleaseLog:
     if problems:
         raise ContentError(problems)
     return ReleaseLog(tuple(_release(entry, root) for entry in entries))
+
+
+def _notice_period(document, root: Path, index: int, entry: dict) -> list[Problem]:
+    """A significant release announced too late needs a recorded short_notice approval."""
+    if not entry.get("significant") or entry.get("short_notice") or index == 0:
+        return []
+    source = root / entry["files"]["source"]["path"]
+    try:
+        days = read_document(source).data.get("changes", {}).get("notice_days", 30)
+    except ContentError:
+        return []  # reported by the integrity check
+    given = (dt.date.fromisoformat(entry["effective"]) - dt.date.fromisoformat(entry["announced"])).days
+    if given >= days:
+        return []
+    return [
+        document.problem(
+            ("releases", index, "effective"),
+            f"version {entry['version']} is significant and was announced {given} days ahead; {days} are required. "
+            "Record the approval under short_notice (reason, approved_by)",
+        )
+    ]
 
 
 def _release(entry: dict, root: Path) -> Release:

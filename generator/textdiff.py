@@ -21,8 +21,8 @@ class Hunk:
 
 
 def _readable(line: str) -> str:
-    """A Markdown line as plain reading text: no table pipes, heading marks or attribute lists."""
-    line = _ATTRS.sub("", line)
+    """A Markdown line as plain reading text: no table pipes, heading marks, bold marks or attribute lists."""
+    line = _ATTRS.sub("", line).replace("**", "")
     match = _HEADING.match(line)
     if match:
         return match.group(2)
@@ -35,8 +35,8 @@ def _readable(line: str) -> str:
 
 def hunks(old: str, new: str) -> list[Hunk]:
     """The changed lines of `new` against `old`, grouped under their headings, compared word by word."""
-    a = [_readable(line) for line in old.splitlines()]
-    b = [_readable(line) for line in new.splitlines()]
+    a = [_readable(line) for line in _without_stamp(old)]
+    b = [_readable(line) for line in _without_stamp(new)]
     a_lines = [x for x in a if x]
     b_lines = [x for x in b if x]
     headings_b = _headings(new)
@@ -53,6 +53,17 @@ def hunks(old: str, new: str) -> list[Hunk]:
             after = new_part[k] if k < len(new_part) else ""
             lines.append(tuple(_words(before, after)))
         out.append(Hunk(heading, tuple(lines)))
+    return out
+
+
+def _without_stamp(markdown: str) -> list[str]:
+    """The lines of a rendered notice without its version header, which differs in every version."""
+    lines = markdown.splitlines()
+    out = []
+    for i, line in enumerate(lines):
+        if line.startswith("{.notice-stamp") or (i + 1 < len(lines) and lines[i + 1].startswith("{.notice-stamp")):
+            continue
+        out.append(line)
     return out
 
 

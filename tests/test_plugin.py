@@ -1,0 +1,75 @@
+"""The MkDocs plugin driven through MkDocs' own events, as mkdocs build and serve call them."""
+
+from __future__ import annotations
+
+import pytest
+from mkdocs.config import load_config
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+
+from tests import factories as f
+from tests.site import mkdocs_yml
+
+
+@pytest.fixture
+def config(tmp_path):
+    f.write_content(tmp_path / "content")
+    return load_config(str(mkdocs_yml(tmp_path)))
+
+
+def plugin_of(config):
+    return config.plugins["privacy-notice"]
+
+
+def run_until_files(config, command="build"):
+    plugin = plugin_of(config)
+    plugin.on_startup(command=command, dirty=False)
+    config = plugin.on_config(config)
+    files = plugin.on_files(Files([]), config=config)
+    return plugin, config, files
+
+
+def test_config_watches_content_and_adds_the_markdown_features_the_notice_needs(config, tmp_path):
+    _, config, _ = run_until_files(config)
+    assert str((tmp_path / "content").resolve()) in config.watch
+    for name in ("tables", "attr_list", "toc"):
+        assert name in config.markdown_extensions
+    assert any(type(e).__name__ == "LinkPolicy" for e in config.markdown_extensions)
+
+
+def test_pages_are_generated_in_memory(config):
+    _, _, files = run_until_files(config)
+    uris = {file.src_uri for file in files}
+    assert {"index.md", "nb/index.md", "en/index.md"} <= uris
+    assert all(file.generated_by == "privacy-notice" for file in files if file.src_uri.endswith(".md"))
+
+
+def test_draft_pages_only_while_serving(config):
+    _, _, built = run_until_files(config, "build")
+    assert "nb/draft/index.md" not in {x.src_uri for x in built}
+    _, _, served = run_until_files(config, "serve")
+    assert {"nb/draft/index.md", "en/draft/index.md"} <= {x.src_uri for x in served}
+
+
+def test_each_page_gets_its_language_and_its_translations(config):
+    plugin, config, files = run_until_files(config)
+    file = files.get_file_from_path("en/index.md")
+    page = Page(None, file, config)
+    page.read_source(config)
+    plugin.on_page_markdown(page.markdown, page=page, config=config, files=files)
+    assert page.meta["lang"] == "en"
+    assert [(a["lang"], a["link"]) for a in page.meta["alternates"]] == [("nb", "nb/"), ("en", "en/")]
+
+
+def test_invalid_content_is_a_plugin_error_listing_every_problem(tmp_path):
+    d = f.data()
+    d["organisation"]["emial"] = "x@y.no"
+    d["purposes"][0]["legal_basis"] = "contrakt"
+    f.write_content(tmp_path / "content", d)
+    config = load_config(str(mkdocs_yml(tmp_path)))
+    with pytest.raises(PluginError) as error:
+        run_until_files(config)
+    message = str(error.value)
+    assert "did you mean 'email'" in message and "did you mean 'contract'" in message
+    assert message.index("emial") < message.index("contrakt")  # file order
