@@ -48,6 +48,8 @@ def _parser() -> argparse.ArgumentParser:
     diff.add_argument("--content", default="content", type=Path, help="content folder (default: content)")
     diff.add_argument("--base", help="a git ref (e.g. origin/main) or a notice file/folder to compare against (default: the latest release)")
     diff.add_argument("--format", choices=("markdown", "text", "json"), default="text", help="output format (default: text)")
+    diff.add_argument("--limit", type=int, help="markdown only: cut the report at section boundaries to at most this many characters")
+    diff.add_argument("--full-url", help="with --limit: where the full report is, linked from the cut")
 
     release = commands.add_parser(
         "release",
@@ -155,7 +157,7 @@ def _diff(args: argparse.Namespace) -> int:
     from .content import load_notice, locate_content
     from .diff import diff
     from .releases import load_verified_log
-    from .review import FORMATS, review
+    from .review import FORMATS, fit, review
     from .vcs import notice_at_ref
 
     paths = locate_content(args.content)
@@ -169,7 +171,10 @@ def _diff(args: argparse.Namespace) -> int:
         base, label = notice_at_ref(args.base, paths.notice), args.base
     changes = diff(base, notice)
     report = review(base, notice, changes, base_label=label, today=_today())
-    sys.stdout.write(FORMATS[args.format](report))
+    output = FORMATS[args.format](report)
+    if args.limit and args.format == "markdown":
+        output = fit(output, args.limit, args.full_url)
+    sys.stdout.write(output)
     return EXIT_SIGNIFICANT if report.notification_required else EXIT_OK
 
 

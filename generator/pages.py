@@ -9,6 +9,7 @@ differ only there, and the language switch always lands on the same page):
     /LANG/versions/N/              version N exactly as published; permanent
     /LANG/versions/N/changes/      what changed in N against N-1: the changes and the text diff
     /LANG/changelog/               every release with its date, class and changes in plain words
+    /LANG/subprocessors/           for a processor: its sub-processors, as of the version in force
     /LANG/feed.xml                 Atom feed of releases
     /versions/N.json               version N as data
     /LANG/draft/                   the working copy, only while previewing (`mkdocs serve`)
@@ -30,7 +31,7 @@ from .clauses import label
 from .diff import Change
 from .model import Notice
 from .releases import Release, ReleaseLog
-from .render import Stamp, render_notice
+from .render import Stamp, render_notice, render_subprocessors
 from .safety import escape_text
 from .textdiff import as_markdown, hunks
 from .words import listing, long_date
@@ -96,12 +97,27 @@ class _Language:
     def links(self, src: str) -> str:
         """The line of links above every page of the notice."""
         items = [(self.l("link_current"), self.uri("index.md"))]
+        if self.shown[0].organisation.processor:
+            items.append((self.l("link_subprocessors"), self.uri("subprocessors/index.md")))
         if self.releases:
             items += [(self.l("link_versions"), self.uri("versions/index.md")), (self.l("link_changelog"), self.uri("changelog/index.md"))]
         return " · ".join(f"[{text}]({_rel(src, target)})" for text, target in items) + "\n{.notice-links}"
 
+    @property
+    def shown(self) -> tuple[Notice, Stamp]:
+        """The notice the current page shows: the version in force, else the first announced, else the draft."""
+        release = self.current or (self.upcoming[0] if self.upcoming else None)
+        if release is None:
+            return self.notice, Stamp()
+        return release.notice, Stamp(release.version, release.effective, release.announced)
+
     def pages(self, draft: bool) -> list[Page]:
         pages = [self.current_page()]
+        notice, stamp = self.shown
+        if notice.organisation.processor:
+            src = self.uri("subprocessors/index.md")
+            body = self.links(src) + "\n\n" + render_subprocessors(notice, self.lang, stamp)
+            pages.append(Page(src, self.lang, "subprocessors", self.l("heading_subprocessors"), body))
         if self.releases:
             pages.append(self.versions_page())
             for release in self.releases:

@@ -53,6 +53,11 @@ def render_notice(notice: Notice, lang: str, stamp: Stamp = Stamp()) -> str:
     return _Renderer(notice, lang).document(stamp)
 
 
+def render_subprocessors(notice: Notice, lang: str, stamp: Stamp = Stamp()) -> str:
+    """The processor's page for its business customers: every sub-processor, advance notice, objection."""
+    return _Renderer(notice, lang).subprocessors(stamp)
+
+
 def anchor(section: str) -> str:
     """The HTML id of a section: the same in every language."""
     return section.replace("_", "-")
@@ -152,6 +157,31 @@ class _Renderer:
             for section in self.n.sections:
                 if section.after == ident:
                     blocks += [self.heading(2, section.id, self.t(section.title)), self.md(section.body)]
+        return "\n\n".join(b for b in blocks if b) + "\n"
+
+    def subprocessors(self, stamp: Stamp) -> str:
+        org = self.n.organisation
+        processor = org.processor
+        rows = []
+        for ident in processor.sub_processors if processor else ():
+            r = self.n.recipient(ident)
+            rows.append(
+                [
+                    escape_text(r.name),
+                    self.t(r.service),
+                    listing([country(c, self.lang) for c in r.locations], self.lang),
+                    self.safeguard_cell(r),
+                ]
+            )
+        blocks = [
+            f"# {self.label('heading_subprocessors')} – {escape_text(org.name)}",
+            self.stamp(stamp),
+            self.clause("subprocessors_intro"),
+            self.table([self.label(k) for k in ("col_recipient", "col_service", "col_location", "col_safeguard")], rows),
+            self.heading(2, "subprocessor_changes", self.label("heading_subprocessor_changes")),
+            self.clause("subprocessors_notice"),
+            self.md(processor.objection) if processor and processor.objection else self.clause("subprocessors_objection"),
+        ]
         return "\n\n".join(b for b in blocks if b) + "\n"
 
     def stamp(self, stamp: Stamp) -> str:

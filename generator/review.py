@@ -134,3 +134,22 @@ def as_json_report(r: Review) -> str:
 
 
 FORMATS = {"markdown": as_markdown_report, "text": as_text_report, "json": as_json_report}
+
+
+def fit(markdown: str, limit: int, full_url: str | None) -> str:
+    """Cut a Markdown report at section boundaries so it fits `limit` characters (GitHub caps comments
+    near 64 KB), keeping the headline first, and say where the full report is."""
+    if len(markdown) <= limit:
+        return markdown
+    where = f" [the full report]({full_url})" if full_url else " the full report (`privacy-notice diff`)"
+    note = f"\n\n_… cut to fit a comment; see{where}._\n"
+    sections = markdown.split("\n### ")
+    out = sections[0]
+    for section in sections[1:]:
+        candidate = out + "\n### " + section
+        if len(candidate) + len(note) > limit:
+            break
+        out = candidate
+    if len(out) + len(note) > limit:
+        out = out[: max(0, limit - len(note))].rsplit("\n", 1)[0]
+    return out.rstrip() + note
