@@ -6,6 +6,7 @@ Tests copy it, change one fact, and build the model, so each test states exactly
 from __future__ import annotations
 
 import copy
+import json
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +57,7 @@ BASE: dict[str, Any] = {
             "categories": ["invoices"],
             "recipients": [],
             "retention": "bookkeeping",
+            "requirement": {"kind": "statutory", "consequence": {"nb": "Uten dem kan vi ikke selge til deg.", "en": "Without them we cannot sell to you."}},
         },
     ],
     "recipients": [
@@ -76,6 +78,7 @@ BASE: dict[str, Any] = {
         {"name": "session_id", "provider": "Fjelltopp", "party": "first", "purpose": {"nb": "holder deg innlogget", "en": "keeps you signed in"}, "category": "necessary", "duration": "session"}
     ],
     "rights": {"contact": {"email": "personvern@fjelltopp.no"}},
+    "automated_decisions": [],
 }
 
 
@@ -97,5 +100,6 @@ def write_content(folder: Path, d: dict[str, Any] | None = None) -> Path:
     yaml = YAML()
     with (folder / "notice.yaml").open("w", encoding="utf-8") as f:
         f.write("# yaml-language-server: $schema=../schema/notice.schema.json\n")
-        yaml.dump(d if d is not None else data(), f)
+        # A JSON round trip unshares nested objects, which YAML would otherwise write as aliases.
+        yaml.dump(json.loads(json.dumps(d if d is not None else data())), f)
     return folder
