@@ -11,3 +11,6 @@ class PrivacyNoticeConfig(Config):
     content = c.Type(str, default="content")
     #: Publish the working copy at /LANG/draft/: "serve" (only while previewing), "always" or "never".
     draft = c.Choice(("serve", "always", "never"), default="serve")
+    #: Where the internal record of processing activities (GDPR Art. 30) is written, relative to
+    #: mkdocs.yml and outside the site; "" turns it off.
+    records_dir = c.Type(str, default="records")

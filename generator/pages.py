@@ -12,6 +12,7 @@ differ only there, and the language switch always lands on the same page):
     /LANG/subprocessors/           for a processor: its sub-processors, as of the version in force
     /LANG/feed.xml                 Atom feed of releases
     /versions/N.json               version N as data
+    /versions/N.jsonld             version N in W3C DPV terms (JSON-LD)
     /LANG/draft/                   the working copy, only while previewing (`mkdocs serve`)
 
 Released versions are shown from their frozen text; only the banner and the links above it are added.
@@ -29,6 +30,7 @@ from xml.sax.saxutils import escape as xml_escape
 
 from .clauses import label
 from .diff import Change
+from .exports import jsonld_text
 from .model import Notice
 from .releases import Release, ReleaseLog
 from .render import Stamp, render_notice, render_subprocessors
@@ -58,8 +60,11 @@ def plan(notice: Notice, log: ReleaseLog, *, today: dt.date, draft: bool = False
     pages = [chooser(notice)]
     for lang in notice.languages:
         pages += _Language(notice, log, lang, today, site_url).pages(draft)
+    base = (site_url or "/").rstrip("/") + "/"
     for release in log.releases:
         pages.append(Page(f"versions/{release.version}.json", "", f"json-{release.version}", "", export_json(release, log)))
+        url = f"{base}versions/{release.version}.jsonld"
+        pages.append(Page(f"versions/{release.version}.jsonld", "", f"jsonld-{release.version}", "", jsonld_text(release.notice, base=url, version=release.version)))
     return pages
 
 
@@ -170,7 +175,11 @@ class _Language:
             if self.current:
                 text += f" [{self.l('version')} {self.current.version}]({_rel(src, self.version_uri(self.current))})."
             banners.append(self.banner(text))
-        more = f"[{self.l('link_changes')}]({_rel(src, self.version_uri(release, changes=True))}) · [{self.l('link_json')}]({_rel(src, f'versions/{release.version}.json')})"
+        more = (
+            f"[{self.l('link_changes')}]({_rel(src, self.version_uri(release, changes=True))}) · "
+            f"[{self.l('link_json')}]({_rel(src, f'versions/{release.version}.json')}) · "
+            f"[JSON-LD (DPV)]({_rel(src, f'versions/{release.version}.jsonld')})"
+        )
         body = "\n\n".join([self.links(src), *banners, release.text(self.lang), "---", more])
         return Page(src, self.lang, f"version-{release.version}", f"{self.l('version')} {release.version}", body, {"status": status})
 

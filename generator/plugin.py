@@ -20,6 +20,7 @@ from .config import PrivacyNoticeConfig
 from .content import load_notice, locate_content
 from .errors import ContentError, NoticeError
 from .pages import Page, plan
+from .records import write_records
 from .releases import build_date, load_verified_log, missing_urls
 from .safety import LinkPolicy
 
@@ -60,6 +61,7 @@ class PrivacyNoticePlugin(BasePlugin[PrivacyNoticeConfig]):
         except NoticeError as exc:
             raise PluginError(str(exc)) from None
         self.log = log
+        self.notice = notice
         draft = self.config.draft == "always" or (self.config.draft == "serve" and self.command == "serve")
         self.pages = {}
         self.languages = notice.languages
@@ -78,10 +80,13 @@ class PrivacyNoticePlugin(BasePlugin[PrivacyNoticeConfig]):
         return files
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Fail the build if it dropped a URL an earlier release published: those links are in e-mails."""
+        """Fail the build if it dropped a URL an earlier release published: those links are in e-mails.
+        Then write the internal records beside (never inside) the site."""
         missing = missing_urls(self.log, Path(config.site_dir))
         if missing:
             raise PluginError(f"the build no longer serves {len(missing)} published URL(s): {', '.join(missing)}")
+        if self.config.records_dir and self.command == "build":
+            write_records(self.notice, self.log, Path(config.config_file_path).parent / self.config.records_dir)
 
     def on_page_markdown(self, markdown: str, *, page: MkDocsPage, config: MkDocsConfig, files: Files) -> str:
         spec = self.pages.get(page.file.src_uri)

@@ -23,6 +23,7 @@ from .content import RELEASES_FILE, ContentPaths, locate_content, read_inside, v
 from .diff import Diff, Reclassification, diff
 from .document import read_document, yaml_loader
 from .errors import ContentError, NoticeError, Problem, display_path
+from .files import write_atomically
 from .model import Notice, build_notice
 from .render import Stamp, render_notice
 
@@ -319,7 +320,7 @@ def make_release(
 
 def published_urls(version: int, languages: tuple[str, ...]) -> list[str]:
     """The site paths a release publishes (see pages.py for the layout); recorded so no build drops one."""
-    urls = ["", f"versions/{version}.json"]
+    urls = ["", f"versions/{version}.json", f"versions/{version}.jsonld"]
     for lang in languages:
         urls += [f"{lang}/", f"{lang}/versions/", f"{lang}/changelog/", f"{lang}/feed.xml", f"{lang}/versions/{version}/", f"{lang}/versions/{version}/changes/"]
     return urls
@@ -352,18 +353,3 @@ def _append_to_log(path: Path, entry: dict) -> None:
         data["releases"] = releases
     releases.append(entry)
     write_atomically(path, lambda f: yaml.dump(data, f))
-
-
-def write_atomically(path: Path, write) -> None:
-    """Write to a temporary file in the same folder, flush it to disk, then rename over `path`."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            write(f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise

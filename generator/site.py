@@ -9,10 +9,10 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-import tempfile
 from pathlib import Path
 
 from .errors import NoticeError, UsageError
+from .files import replace_dir, staging_dir
 
 
 def _load_config(config_file: Path, **overrides):
@@ -35,30 +35,18 @@ def build_site(config_file: Path, *, site_dir: Path | None = None, strict: bool 
     _quiet_mkdocs()
     config = _load_config(config_file, strict=strict)
     target = Path(site_dir or config.site_dir).resolve()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
+    staging = staging_dir(target)
     try:
         config = _load_config(config_file, strict=strict, site_dir=str(staging))
         try:
             build(config)
         except MkDocsException as exc:
             raise NoticeError(f"build failed: {exc}") from None
-        _swap(staging, target)
+        replace_dir(staging, target)
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
     return target
-
-
-def _swap(new: Path, target: Path) -> None:
-    """Replace `target` by `new` with two renames, so a reader never sees a half-written site."""
-    old = None
-    if target.exists():
-        old = target.with_name(f".{target.name}.old-{os.getpid()}")
-        target.rename(old)
-    new.rename(target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
 
 
 def serve_site(config_file: Path, *, dev_addr: str | None = None) -> None:
