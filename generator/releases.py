@@ -19,7 +19,7 @@ from functools import cached_property
 from pathlib import Path
 
 from . import schema
-from .content import RELEASES_FILE, ContentPaths, locate_content, read_inside, validate_notice
+from .content import RELEASES_FILE, ContentPaths, load_notice, locate_content, read_inside
 from .diff import Diff, Reclassification, diff
 from .document import read_document, yaml_loader
 from .errors import ContentError, NoticeError, Problem, display_path
@@ -236,11 +236,7 @@ def plan_release(
 ) -> tuple[ContentPaths, Notice, ReleasePlan]:
     """Check that a release may be made; raise ReleaseError (nothing written) when it may not."""
     paths = locate_content(path)
-    document = read_inside(paths.notice, paths.root)
-    problems = [p for p in validate_notice(document) if p.severity == "error"]
-    if problems:
-        raise ContentError(problems)
-    notice = build_notice(document.data)
+    notice = load_notice(path)
     log = load_verified_log(paths.root)
     latest = log.latest
     version = (latest.version if latest else 0) + 1

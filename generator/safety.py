@@ -39,7 +39,10 @@ def escape_markdown(value: str) -> str:
 
 def link_allowed(href: str) -> bool:
     """http(s), mailto, tel, and links without a scheme (anchors and our own relative links)."""
-    cleaned = re.sub(r"[\x00-\x20]", "", html.unescape(href)).lower()
+    cleaned = href
+    for _ in range(3):  # entities inside entities: treat &amp;#58; like the colon a browser may end up with
+        cleaned = html.unescape(cleaned)
+    cleaned = re.sub(r"[\x00-\x20]", "", cleaned).lower()
     scheme = re.match(r"^([a-z][a-z0-9+.-]*):", cleaned)
     return scheme is None or scheme.group(1) in ALLOWED_SCHEMES
 
