@@ -240,12 +240,6 @@ def plan_release(
     log = load_verified_log(paths.root)
     latest = log.latest
     version = (latest.version if latest else 0) + 1
-    if announced > effective:
-        raise ReleaseError(f"the announcement date {announced} is after the effective date {effective}")
-    if latest and effective <= latest.effective:
-        raise ReleaseError(f"the effective date {effective} must be after version {latest.version}'s ({latest.effective})")
-    if (paths.root / RELEASES_DIR / str(version)).exists():
-        raise ReleaseError(f"{display_path(paths.root / RELEASES_DIR / str(version))} already exists: version {version} was already released or a release was interrupted; remove the folder only if it is not in the log")
     changes = diff(latest.notice if latest else None, notice, reclassifications)
     known_keys = {c.key for c in changes.changes}
     for r in reclassifications:
@@ -253,6 +247,12 @@ def plan_release(
             raise ReleaseError(f"--reclassify {r.change}: no such change; the changes are: {', '.join(sorted(known_keys)) or 'none'}")
     if latest and not changes and all(render_notice(notice, lang, Stamp()) == render_notice(latest.notice, lang, Stamp()) for lang in notice.languages):
         raise ReleaseError(f"nothing changed since version {latest.version}: there is nothing to release")
+    if announced > effective:
+        raise ReleaseError(f"the announcement date {announced} is after the effective date {effective}")
+    if latest and effective <= latest.effective:
+        raise ReleaseError(f"the effective date {effective} must be after version {latest.version}'s ({latest.effective})")
+    if (paths.root / RELEASES_DIR / str(version)).exists():
+        raise ReleaseError(f"{display_path(paths.root / RELEASES_DIR / str(version))} already exists: version {version} was already released or a release was interrupted; remove the folder only if it is not in the log")
     release_plan = ReleasePlan(version, announced, effective, changes, notice.changes.notice_days)
     if latest and release_plan.significant and effective < release_plan.earliest_effective and not short_notice:
         raise ReleaseError(

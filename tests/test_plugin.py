@@ -23,11 +23,11 @@ def plugin_of(config):
 
 
 def run_until_files(config, command="build"):
-    plugin = plugin_of(config)
-    plugin.on_startup(command=command, dirty=False)
-    config = plugin.on_config(config)
-    files = plugin.on_files(Files([]), config=config)
-    return plugin, config, files
+    """MkDocs' own event dispatch, as `mkdocs build` / `mkdocs serve` run it up to the files stage."""
+    config.plugins.on_startup(command=command, dirty=False)
+    config = config.plugins.on_config(config)
+    files = config.plugins.on_files(Files([]), config=config)
+    return plugin_of(config), config, files
 
 
 def test_config_watches_content_and_adds_the_markdown_features_the_notice_needs(config, tmp_path):
@@ -57,7 +57,7 @@ def test_each_page_gets_its_language_and_its_translations(config):
     file = files.get_file_from_path("en/index.md")
     page = Page(None, file, config)
     page.read_source(config)
-    plugin.on_page_markdown(page.markdown, page=page, config=config, files=files)
+    config.plugins.on_page_markdown(page.markdown, page=page, config=config, files=files)
     assert page.meta["lang"] == "en"
     assert [(a["lang"], a["link"]) for a in page.meta["alternates"]] == [("nb", "nb/"), ("en", "en/")]
 

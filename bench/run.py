@@ -1,0 +1,125 @@
+"""Side-by-side benchmarks: each pair runs alternately, back to back; medians of whole-process wall
+time and peak memory (RSS of the child, from wait4), reported as ratios.
+
+    python bench/run.py --versions 10 100 300 --runs 5
+
+a. build: `mkdocs build` with our plugin over N versions x 2 languages, against `mkdocs build` of the
+   same pages pre-rendered to Markdown files, without the plugin;
+b. `privacy-notice check` against `check-jsonschema --schemafile schema/notice.schema.json`;
+c. `privacy-notice diff` against the same check-jsonschema run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+WORK = Path(os.environ.get("BENCH_DIR", "/tmp/privacy-notice-bench"))
+sys.path.insert(0, str(REPO))
+
+
+def run(cmd: list[str], cwd: Path) -> tuple[float, int]:
+    """Wall seconds and peak RSS (KiB) of one whole process."""
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH="1900000000")
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 3):
+        raise SystemExit(f"{' '.join(cmd)} failed ({code}): {proc.stderr.read().decode()[-2000:]}")
+    return wall, usage.ru_maxrss
+
+
+def pair(a: list[str], b: list[str], cwd: Path, runs: int) -> dict:
+    """Alternate A and B, after one warm-up each; medians."""
+    run(a, cwd), run(b, cwd)
+    times = {"a": [], "b": []}
+    memory = {"a": [], "b": []}
+    for _ in range(runs):
+        for key, cmd in (("a", a), ("b", b)):
+            wall, rss = run(cmd, cwd)
+            times[key].append(wall)
+            memory[key].append(rss)
+    med = {k: statistics.median(v) for k, v in times.items()}
+    mem = {k: statistics.median(v) for k, v in memory.items()}
+    return {"a": med["a"], "b": med["b"], "ratio": med["a"] / med["b"], "mem_a": mem["a"] / 1024, "mem_b": mem["b"] / 1024}
+
+
+def site(versions: int) -> Path:
+    folder = WORK / f"v{versions}"
+    if not (folder / "content/releases.yaml").exists():
+        shutil.rmtree(folder, ignore_errors=True)
+        subprocess.run([sys.executable, str(REPO / "bench/synth.py"), str(folder), "--versions", str(versions)], check=True)
+    return folder
+
+
+def plain_copy(folder: Path) -> Path:
+    """The same pages, pre-rendered to Markdown files, with a config without our plugin."""
+    from mkdocs.config import load_config
+
+    from generator.content import load_notice
+    from generator.pages import plan
+    from generator.releases import build_date, load_verified_log
+
+    out = folder / "plain"
+    shutil.rmtree(out, ignore_errors=True)
+    docs = out / "docs"
+    docs.mkdir(parents=True)
+    os.environ["SOURCE_DATE_EPOCH"] = "1900000000"
+    config = load_config(str(folder / "mkdocs.yml"))
+    notice = load_notice(folder / "content")
+    log = load_verified_log(folder / "content")
+    for page in plan(notice, log, today=build_date(), site_url=config.site_url):
+        target = docs / page.src_uri
+        target.parent.mkdir(parents=True, exist_ok=True)
+        text = page.content
+        if page.is_markdown:
+            text = f"---\nlang: {page.lang or 'nb'}\nhide: [navigation]\n---\n\n" + text
+        target.write_text(text, encoding="utf-8")
+    yml = (folder / "mkdocs.yml").read_text(encoding="utf-8")
+    yml = yml.replace("docs_dir: content/pages", "docs_dir: docs")
+    yml = yml.replace("  - privacy-notice:\n      content: content\n", "")
+    (out / "mkdocs.yml").write_text(yml, encoding="utf-8")
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--versions", type=int, nargs="+", default=[10, 100, 300])
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    mkdocs, pn, cj = str(BIN / "mkdocs"), str(BIN / "privacy-notice"), str(BIN / "check-jsonschema")
+    rows = []
+    builds = {}
+    for n in args.versions:
+        folder = site(n)
+        plain = plain_copy(folder)
+        r = pair([mkdocs, "build", "-q", "-f", "mkdocs.yml", "-d", str(WORK / "out-plugin")], [mkdocs, "build", "-q", "-f", str(plain / "mkdocs.yml"), "-d", str(WORK / "out-plain")], folder, args.runs)
+        builds[n] = r
+        rows.append((f"a. build, {n} versions × 2 languages", "mkdocs build + plugin", "mkdocs build, pre-rendered Markdown", r))
+    folder = site(args.versions[0])
+    schema = str(REPO / "schema/notice.schema.json")
+    notice = str(folder / "content/notice.yaml")
+    rows.append(("b. check", "privacy-notice check content", "check-jsonschema --schemafile …", pair([pn, "check", "content"], [cj, "--schemafile", schema, notice], folder, args.runs)))
+    rows.append(("c. diff vs previous version", "privacy-notice diff", "check-jsonschema --schemafile …", pair([pn, "diff"], [cj, "--schemafile", schema, notice], folder, args.runs)))
+    print("| measurement | ours | baseline | ours (s) | baseline (s) | ratio | ours peak MiB | baseline peak MiB |")
+    print("|---|---|---|---|---|---|---|---|")
+    for name, a, b, r in rows:
+        print(f"| {name} | `{a}` | `{b}` | {r['a']:.2f} | {r['b']:.2f} | **{r['ratio']:.2f}×** | {r['mem_a']:.0f} | {r['mem_b']:.0f} |")
+    if len(builds) > 1:
+        ns = sorted(builds)
+        for small, large in zip(ns, ns[1:]):
+            print(f"\nbuild time {large} vs {small} versions: {builds[large]['a'] / builds[small]['a']:.2f}× (linear would be {large / small:.2f}×)")
+
+
+if __name__ == "__main__":
+    main()
