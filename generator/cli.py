@@ -197,8 +197,7 @@ def _release(args: argparse.Namespace) -> int:
         short = (args.short_notice_reason, args.approved_by)
     announced = args.announced or _today()
     action = plan_release if args.dry_run else make_release
-    result = action(args.content, effective=args.effective, announced=announced, reclassifications=tuple(reclassifications), short_notice=short)
-    plan = result[2] if isinstance(result, tuple) else result
+    plan = action(args.content, effective=args.effective, announced=announced, reclassifications=tuple(reclassifications), short_notice=short)
     verb = "Would release" if args.dry_run else "Released"
     kind = f"significant: {len(plan.changes.significant)} change(s) need customer notice" if plan.significant else "minor: no customer notice needed"
     print(f"{verb} version {plan.version}, announced {plan.announced}, effective {plan.effective} ({kind}).")

@@ -60,14 +60,19 @@ def validate_notice(document: Document) -> list[Problem]:
     return sorted(schema.validate(document, schema.NOTICE_SCHEMA) + consistency.check(document, clause_ids))
 
 
-def load_notice(path: Path) -> Notice:
-    """Read, validate and model a notice; raise ContentError listing every problem."""
+def load_document(path: Path) -> tuple[ContentPaths, Document]:
+    """Read and validate a notice; raise ContentError listing every problem."""
     paths = locate_content(path)
     document = read_inside(paths.notice, paths.root)
     problems = [p for p in validate_notice(document) if p.severity == "error"]
     if problems:
         raise ContentError(problems)
-    return build_notice(document.data)
+    return paths, document
+
+
+def load_notice(path: Path) -> Notice:
+    """Read, validate and model a notice; raise ContentError listing every problem."""
+    return build_notice(load_document(path)[1].data)
 
 
 def check_content(path: Path) -> list[Problem]:

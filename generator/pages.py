@@ -293,9 +293,7 @@ class _Language:
 def export_json(release: Release, log: ReleaseLog) -> str:
     """Version N as data: its dates, checksums, changes and the frozen content."""
     changes = log.diff(release) if log.previous(release) else None
-    from .document import read_document
-
-    source = read_document(release.root / release.files["source"].path).data
+    source = release.data
     data = {
         "version": release.version,
         "announced": release.announced.isoformat(),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import os
 import shutil
 import tempfile
@@ -19,7 +20,7 @@ from functools import cached_property
 from pathlib import Path
 
 from . import schema
-from .content import RELEASES_FILE, ContentPaths, load_notice, locate_content, read_inside
+from .content import RELEASES_FILE, ContentPaths, load_document, read_inside
 from .diff import Diff, Reclassification, diff
 from .document import read_document, yaml_loader
 from .errors import ContentError, NoticeError, Problem, display_path
@@ -44,6 +45,9 @@ def build_date() -> dt.date:
     if epoch:
         return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date()
     return dt.date.today()
+
+
+_PARSED: dict[tuple[str, str], dict] = {}
 
 
 class ReleaseError(NoticeError):
@@ -77,14 +81,24 @@ class Release:
         return (self.root / self.files[lang].path).read_text(encoding="utf-8")
 
     @cached_property
+    def data(self) -> dict:
+        """The frozen content as plain data: from the JSON copy when the release has one (fast),
+        else from the YAML source. Cached by checksum, so `mkdocs serve` parses each version once."""
+        frozen = self.files.get("data") or self.files["source"]
+        key = (str(self.root / frozen.path), frozen.sha256)
+        if key not in _PARSED:
+            path = self.root / frozen.path
+            _PARSED[key] = json.loads(path.read_text(encoding="utf-8")) if "data" in self.files else read_document(path).data
+        return _PARSED[key]
+
+    @cached_property
     def notice(self) -> Notice:
         """The frozen content as a model, for diffs between versions."""
-        document = read_document(self.root / self.files["source"].path)
-        return build_notice(document.data)
+        return build_notice(self.data)
 
     @property
     def languages(self) -> tuple[str, ...]:
-        return tuple(k for k in self.files if k != "source")
+        return tuple(k for k in self.files if k not in ("source", "data"))
 
     def in_force(self, today: dt.date) -> bool:
         return self.effective <= today
@@ -211,6 +225,9 @@ def load_verified_log(root: Path) -> ReleaseLog:
 class ReleasePlan:
     """What `release` would do; computed before anything is written."""
 
+    paths: ContentPaths
+    data: dict  # the validated content as plain data
+    notice: Notice
     version: int
     announced: dt.date
     effective: dt.date
@@ -233,10 +250,10 @@ def plan_release(
     announced: dt.date,
     reclassifications: tuple[Reclassification, ...] = (),
     short_notice: tuple[str, str] | None = None,
-) -> tuple[ContentPaths, Notice, ReleasePlan]:
+) -> ReleasePlan:
     """Check that a release may be made; raise ReleaseError (nothing written) when it may not."""
-    paths = locate_content(path)
-    notice = load_notice(path)
+    paths, document = load_document(path)
+    notice = build_notice(document.data)
     log = load_verified_log(paths.root)
     latest = log.latest
     version = (latest.version if latest else 0) + 1
@@ -253,14 +270,14 @@ def plan_release(
         raise ReleaseError(f"the effective date {effective} must be after version {latest.version}'s ({latest.effective})")
     if (paths.root / RELEASES_DIR / str(version)).exists():
         raise ReleaseError(f"{display_path(paths.root / RELEASES_DIR / str(version))} already exists: version {version} was already released or a release was interrupted; remove the folder only if it is not in the log")
-    release_plan = ReleasePlan(version, announced, effective, changes, notice.changes.notice_days)
+    release_plan = ReleasePlan(paths, document.data, notice, version, announced, effective, changes, notice.changes.notice_days)
     if latest and release_plan.significant and effective < release_plan.earliest_effective and not short_notice:
         raise ReleaseError(
             f"version {version} has {len(changes.significant)} significant change(s) and must be announced at least "
             f"{notice.changes.notice_days} days before it takes effect: the earliest effective date is "
             f"{release_plan.earliest_effective}; or give --short-notice-reason and --approved-by"
         )
-    return paths, notice, release_plan
+    return release_plan
 
 
 def make_release(
@@ -272,9 +289,10 @@ def make_release(
     short_notice: tuple[str, str] | None = None,
 ) -> ReleasePlan:
     """Freeze the current content as the next version. All or nothing: on any error nothing is left behind."""
-    paths, notice, release_plan = plan_release(
+    release_plan = plan_release(
         path, effective=effective, announced=announced, reclassifications=reclassifications, short_notice=short_notice
     )
+    paths, notice = release_plan.paths, release_plan.notice
     version = release_plan.version
     releases_dir = paths.root / RELEASES_DIR
     releases_dir.mkdir(exist_ok=True)
@@ -282,10 +300,11 @@ def make_release(
     final = releases_dir / str(version)
     try:
         shutil.copyfile(paths.notice, staging / "notice.yaml")
+        (staging / "notice.json").write_text(json.dumps(release_plan.data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         stamp = Stamp(version, effective, announced)
         for lang in notice.languages:
             (staging / f"{lang}.md").write_text(render_notice(notice, lang, stamp), encoding="utf-8")
-        files = {"source": "notice.yaml", **{lang: f"{lang}.md" for lang in notice.languages}}
+        files = {"source": "notice.yaml", "data": "notice.json", **{lang: f"{lang}.md" for lang in notice.languages}}
         entry = {
             "version": version,
             "announced": announced.isoformat(),
