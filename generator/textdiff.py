@@ -30,6 +30,8 @@ def _readable(line: str) -> str:
         return ""
     if line.startswith("|"):
         return " · ".join(cell.strip() for cell in line.strip().strip("|").split("|"))
+    if line.startswith("- "):
+        return "• " + line[2:].strip()  # a list item, without Markdown list syntax inside <ins>/<del>
     return line.strip()
 
 
@@ -52,7 +54,10 @@ def hunks(old: str, new: str) -> list[Hunk]:
             before = old_part[k] if k < len(old_part) else ""
             after = new_part[k] if k < len(new_part) else ""
             lines.append(tuple(_words(before, after)))
-        out.append(Hunk(heading, tuple(lines)))
+        if out and out[-1].heading == heading:  # one block per section, however many changes it has
+            out[-1] = Hunk(heading, out[-1].lines + tuple(lines))
+        else:
+            out.append(Hunk(heading, tuple(lines)))
     return out
 
 

@@ -62,10 +62,16 @@ def test_both_languages_with_their_lang_attribute(draft_site):
     assert "Søk" in page(draft_site, "nb/index.html").text or page(draft_site, "nb/index.html").find("input", placeholder="Søk")
 
 
-def test_hreflang_pairs_point_at_each_translation(draft_site):
-    for lang in ("nb", "en"):
-        links = {a["hreflang"]: a["href"] for a in page(draft_site, f"{lang}/index.html").find("link", rel="alternate") if "hreflang" in a}
-        assert links == {"nb": "https://example.org/privacy/nb/", "en": "https://example.org/privacy/en/"}
+def test_hreflang_pairs_point_at_each_translation(released):
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+    urls = {u.find("s:loc", ns).text: {l.get("hreflang"): l.get("href") for l in u.findall("x:link", ns)} for u in ET.parse(released / "site/sitemap.xml").getroot()}
+    base = "https://example.org/privacy/"
+    for path in ("nb/", "en/versions/1/", "nb/versions/2/changes/", "en/changelog/"):
+        other = path.replace("nb/", "xx/").replace("en/", "nb/").replace("xx/", "en/")
+        assert urls[base + path] == {"nb": base + (path if path.startswith("nb") else other), "en": base + (path if path.startswith("en") else other)}
+    for lang in ("nb", "en"):  # the switch links carry hreflang too
+        switch = {a["hreflang"] for a in page(released / "site", f"{lang}/index.html").find("a") if "md-select__link" in a.get("class", "")}
+        assert switch == {"nb", "en"}
 
 
 def test_every_section_is_present_with_language_neutral_anchors(draft_site):

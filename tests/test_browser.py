@@ -1,0 +1,224 @@
+"""What readers do, in a real browser: headless Chromium (Debian's package) driven by Playwright.
+
+The fixture site is built with the real `privacy-notice build` and served from 127.0.0.1 under a
+project-pages prefix (/privacy-notice/), with `site_url` set to that address as on GitHub Pages.
+Screenshots of each page type go to test-artifacts/screenshots/.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from generator.releases import make_release
+from tests import factories as f
+from tests.browser import SiteServer, Traffic, axe_violations, chromium_path, describe, launch, screenshot, unavailable
+from tests.site import build, mkdocs_yml
+
+pytestmark = pytest.mark.build
+TODAY = "2026-01-01"
+VIEWPORT = {"width": 1280, "height": 900}
+# Material's script asks for sitemap.xml below every <link rel=alternate hreflang> of a page; see
+# test_no_page_asks_for_a_file_that_does_not_exist.
+SITEMAP_PROBE = re.compile(r"404 \S+/sitemap\.xml")
+
+# One page of each type the site has (path below the site's root URL).
+PAGE_TYPES = {
+    "chooser": "",
+    "current-nb": "nb/",
+    "current-en": "en/",
+    "superseded": "en/versions/1/",
+    "upcoming": "en/versions/3/",
+    "versions": "en/versions/",
+    "changelog": "en/changelog/",
+    "what-changed": "en/versions/2/changes/",
+    "subprocessors": "nb/subprocessors/",
+    "not-found": "en/no-such-page/",
+}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        unavailable("the Python package playwright is not installed")
+    if chromium_path() is None:
+        unavailable("no Chromium at /usr/bin/chromium (or $CHROMIUM)")
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def site(browser, tmp_path_factory):
+    """Three releases (v1 superseded, v2 in force on TODAY, v3 announced) of a controller that is also a processor."""
+    server = SiteServer()
+    root = tmp_path_factory.mktemp("browser")
+    d = f.data()
+    d["organisation"]["roles"]["processor"] = {
+        "description": {"nb": "Vi fører regnskap for kundene våre.", "en": "We keep our customers' accounts."},
+        "sub_processors": ["m365"],
+    }
+    content = f.write_content(root / "content", d)
+    make_release(content, effective=dt.date(2025, 1, 1), announced=dt.date(2024, 12, 1))
+    d["retention"][0]["period"] = "P5Y"
+    d["recipients"].append({"id": "mailchimp", "name": "Intuit Mailchimp", "kind": "processor", "service": {"nb": "nyhetsbrev", "en": "newsletters"}, "locations": ["US"], "transfer": {"safeguard": "scc"}})
+    d["purposes"][0]["recipients"].append("mailchimp")
+    d["organisation"]["roles"]["processor"]["sub_processors"].append("mailchimp")
+    f.write_content(content, d)
+    make_release(content, effective=dt.date(2025, 6, 1), announced=dt.date(2025, 4, 1))
+    d["recipients"][0]["service"] = {"nb": "e-post, kalender og dokumenter", "en": "e-mail, calendar and documents"}
+    f.write_content(content, d)
+    make_release(content, effective=dt.date(2026, 3, 1), announced=dt.date(2025, 12, 15))
+    build(mkdocs_yml(root, site_url=server.url), today=TODAY)
+    server.serve(root / "site")
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def tab(browser):
+    """A fresh browser context and page, with its traffic recorded."""
+    context = browser.new_context(viewport=VIEWPORT, locale="en-GB")
+    traffic = Traffic().attach(context)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.traffic = traffic
+    yield page
+    context.close()
+
+
+def test_every_page_loads_all_it_needs_from_localhost_only(site, tab):
+    pages = sorted(p.relative_to(site.httpd.root).as_posix() for p in site.httpd.root.rglob("*.html"))
+    assert len(pages) >= 20, pages  # chooser, 404, and per language: current, sub-processors, versions, 3 versions, 3 diffs, change log
+    foreign, failed = {}, {}
+    for path in [*pages, "en/no-such-page/"]:
+        tab.traffic.clear()
+        response = tab.goto(site.url + path, wait_until="networkidle")
+        assert response.status == (404 if path == "en/no-such-page/" else 200), path
+        if tab.traffic.foreign:
+            foreign[path] = tab.traffic.foreign
+        broken = [
+            r
+            for r in tab.traffic.failed
+            if not (path == "en/no-such-page/" and r == f"404 {site.url}{path}") and not SITEMAP_PROBE.fullmatch(r)
+        ]
+        if broken:
+            failed[path] = broken
+        # Material's stylesheet and script really applied: its header layout, and the observables its bundle exports.
+        assert tab.locator("header.md-header").evaluate("e => getComputedStyle(e).position") == "sticky", path
+        assert tab.evaluate("typeof document$ === 'object' && typeof location$ === 'object'"), path
+    assert foreign == {}, "requests that left localhost"
+    assert failed == {}, "assets or pages that did not load"
+
+
+def test_no_page_asks_for_a_file_that_does_not_exist(site, tab):
+    tab.goto(site.url + "nb/versions/1/", wait_until="networkidle")
+    switch_language(tab, "en")
+    tab.wait_for_load_state("networkidle")
+    assert tab.traffic.failed == []
+    assert site.url + "en/versions/1" not in tab.traffic.requests  # straight to en/versions/1/, no redirect
+
+
+def test_a_request_to_another_host_would_be_caught(browser):
+    context = browser.new_context()
+    traffic = Traffic().attach(context)
+    page = context.new_page()
+    page.set_content('<img src="https://cdn.example.net/pixel.png" alt="">')
+    page.wait_for_load_state("networkidle")
+    context.close()
+    assert traffic.foreign == ["https://cdn.example.net/pixel.png"]
+
+
+def switch_language(page, lang: str) -> None:
+    page.locator(".md-header .md-select > button").click()
+    with page.expect_navigation():
+        page.locator(f"a.md-select__link[hreflang={lang}]").click()
+
+
+@pytest.mark.parametrize(
+    "start, lang, landing, heading",
+    [
+        ("nb/versions/1/", "en", "en/versions/1/", "Version 1"),
+        ("en/versions/2/changes/", "nb", "nb/versions/2/changes/", "Hva er endret i versjon 2"),
+        ("en/changelog/", "nb", "nb/changelog/", "Endringslogg"),
+    ],
+)
+def test_language_switch_lands_on_the_same_page(site, tab, start, lang, landing, heading):
+    tab.goto(site.url + start)
+    switch_language(tab, lang)
+    assert tab.url == site.url + landing
+    assert tab.evaluate("document.documentElement.lang") == lang
+    assert heading in tab.locator("article").inner_text()
+
+
+def test_old_version_banner_leads_to_the_current_version(site, tab):
+    tab.goto(site.url + "en/versions/1/")
+    banner = tab.locator(".notice-banner-superseded")
+    assert banner.is_visible()
+    assert "has been replaced" in banner.inner_text()
+    with tab.expect_navigation():
+        banner.get_by_role("link").click()
+    assert tab.url == site.url + "en/"
+    stamp = tab.locator(".notice-stamp").first.inner_text()
+    assert "Version 2" in stamp and "1 June 2025" in stamp
+    assert tab.locator(".notice-banner-superseded").count() == 0
+
+
+def test_change_log_and_what_changed(site, tab):
+    tab.goto(site.url + "en/")
+    with tab.expect_navigation():
+        tab.locator(".notice-links").get_by_role("link", name="Change log").click()
+    assert tab.url == site.url + "en/changelog/"
+    versions = [re.match(r"Version \d+", h).group(0) for h in tab.locator("article h2").all_inner_texts()]
+    assert versions == ["Version 3", "Version 2", "Version 1"]  # newest first
+    assert "Intuit Mailchimp" in tab.locator("article").inner_text()
+
+    with tab.expect_navigation():
+        tab.locator("article a[href$='versions/2/changes/']").click()
+    assert tab.url == site.url + "en/versions/2/changes/"
+    assert tab.locator("article h1").inner_text().startswith("What changed in version 2")
+    removed, added = tab.locator("article del", has_text="3").first, tab.locator("article ins", has_text="5").first
+    assert removed.is_visible() and added.is_visible()
+    # Removed words are struck through and added ones underlined, in colours a reader can tell apart.
+    assert "line-through" in removed.evaluate("e => getComputedStyle(e).textDecorationLine")
+    assert "underline" in added.evaluate("e => getComputedStyle(e).textDecorationLine")
+    assert removed.evaluate("e => getComputedStyle(e).color") != added.evaluate("e => getComputedStyle(e).color")
+
+
+def test_print_preview_hides_navigation_and_shows_the_whole_notice(site, tab):
+    tab.goto(site.url + "en/")
+    navigation = [".md-header", ".md-sidebar", ".md-footer", ".notice-links"]
+    assert [s for s in navigation if not tab.locator(s).first.is_visible()] == []  # on screen they are there
+    headings = tab.locator("article h2, article h3")
+    on_screen = [t.replace("¶", "").strip() for t in headings.all_inner_texts()]
+    assert len(on_screen) >= 10
+
+    tab.emulate_media(media="print")
+    screenshot(tab, "print-current-en")
+    assert [s for s in navigation if tab.locator(s).first.is_visible()] == [], "navigation visible in print"
+    # Every section is there, down to the last, and the announcement of the next version with it.
+    assert [t.strip() for t in headings.all_inner_texts()] == on_screen
+    assert all(h.is_visible() for h in headings.all())
+    assert tab.locator("article p").last.is_visible()
+    assert tab.locator(".notice-banner").first.is_visible()
+    # The text takes the paper's width instead of leaving room for the hidden sidebars ...
+    assert tab.locator("article").bounding_box()["width"] > 0.85 * VIEWPORT["width"]
+    # ... and no table is cut off at the right edge (on screen they scroll; paper cannot).
+    tables = tab.locator("article table")
+    assert tables.count() >= 4
+    clipped = [t.inner_text()[:40] for t in tables.all() if t.evaluate("t => t.getBoundingClientRect().right > document.documentElement.clientWidth + 1 || t.parentElement.scrollWidth > t.parentElement.clientWidth + 1")]
+    assert clipped == []
+
+
+@pytest.mark.parametrize("kind", PAGE_TYPES)
+def test_each_page_type_meets_wcag_21_aa(site, tab, kind):
+    response = tab.goto(site.url + PAGE_TYPES[kind], wait_until="networkidle")
+    assert response.status == (404 if kind == "not-found" else 200)
+    screenshot(tab, kind)
+    violations = axe_violations(tab)
+    assert not violations, "axe-core, WCAG 2.1 A/AA:\n" + describe(violations)

@@ -1,0 +1,40 @@
+"""The word-level text diff legal reads: as readers see the text, grouped by section."""
+
+from generator.textdiff import as_markdown, as_text, hunks
+
+OLD = """# Notice {#top}
+
+## Recipients {#recipients}
+
+| Recipient | Where |
+|---|---|
+| Microsoft Ireland Operations Ltd | Ireland |
+
+- **Microsoft** (United States): Adequacy decision
+
+## Retention {#retention}
+
+We keep data for **3 years**.
+"""
+
+
+def test_changed_word_is_marked_under_its_section_heading():
+    new = OLD.replace("3 years", "5 years")
+    [hunk] = hunks(OLD, new)
+    assert hunk.heading == "Retention"
+    assert as_text([hunk]) == "## Retention\n  We keep data for [-3-] {+5+} years."
+
+
+def test_table_rows_read_as_text_and_added_list_items_have_no_markdown_inside_the_marks():
+    new = OLD.replace("| Microsoft Ireland Operations Ltd | Ireland |", "| Microsoft Ireland Operations Ltd | Ireland |\n| Intuit Mailchimp | United States |")
+    new = new.replace("- **Microsoft** (United States): Adequacy decision", "- **Microsoft** (United States): Adequacy decision\n- **Intuit Mailchimp** (United States): Standard contractual clauses")
+    found = hunks(OLD, new)
+    assert [h.heading for h in found] == ["Recipients"]  # both changes in one block
+    md = as_markdown(found)
+    assert "<ins>Intuit Mailchimp · United States</ins>" in md
+    assert "<ins>• Intuit Mailchimp (United States): Standard contractual clauses</ins>" in md
+    assert "- " not in md.replace("> ", "")
+
+
+def test_identical_texts_have_no_hunks():
+    assert hunks(OLD, OLD) == []
