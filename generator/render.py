@@ -211,8 +211,10 @@ class _Renderer:
         if contact.email or contact.phone:
             lines[-1] += ", " + self._contact_line(contact.email, contact.phone)
         out = [self.heading(2, "controller"), self.clause("controller"), "\n".join(lines)]
-        if org.dpo:
+        if org.dpo and (org.dpo.email or org.dpo.phone):
             out.append(self.clause("dpo"))
+        elif org.dpo:  # named without contact details: `check` warns (art13_1_b_dpo_contact); say what we know
+            out.append(f"{self.label('dpo')}: {escape_text(org.dpo.name)}")
         if org.eu_representative:
             out.append(self.clause("eu_representative"))
         if org.processor:

@@ -165,3 +165,13 @@ def test_subprocessor_page_lists_each_with_service_location_and_safeguard():
     assert "| Microsoft Ireland Operations Ltd | e-mail and documents | Ireland and United States | Adequacy decision |" in en
     assert "45" in nb and "45" in en
     assert nb.startswith("# Underdatabehandlere") and en.startswith("# Sub-processors")
+
+
+def test_dpo_without_contact_details_is_named_without_a_broken_sentence():
+    d = f.data()
+    d["organisation"]["dpo"] = {"name": "Personvernhjelpen AS"}
+    en = render_notice(f.notice(d), "en")
+    assert "Data protection officer: Personvernhjelpen AS" in en
+    assert ": ." not in en
+    d["organisation"]["dpo"]["email"] = "dpo@personvernhjelpen.no"
+    assert "[dpo@personvernhjelpen.no](mailto:dpo@personvernhjelpen.no)" in render_notice(f.notice(d), "en")
