@@ -236,11 +236,14 @@ class _Differ:
                 key + ".legal_basis", "changed", "legal_basis_changed", name,
                 self.each(lambda l: label(f"basis_{old.legal_basis}", l)), self.each(lambda l: label(f"basis_{new.legal_basis}", l)),
             )
+        # An entity new to the whole notice is reported once, as added; here only existing ones count.
         for attr, collection in (("categories", "data_categories"), ("data_subjects", "data_subjects")):
-            added = [i for i in getattr(new, attr) if i not in getattr(old, attr)]
+            known = {getattr(e, "id") for e in getattr(self.old, collection)}
+            added = [i for i in getattr(new, attr) if i not in getattr(old, attr) and i in known]
             if added:
                 yield self.change(f"{key}.{attr}", "changed", "purpose_data_added", name, new=self.names(collection, added, self.new))
-        added = [r for r in new.recipients if r not in old.recipients]
+        known = {r.id for r in self.old.recipients}
+        added = [r for r in new.recipients if r not in old.recipients and r in known]
         if added:
             yield self.change(key + ".recipients", "changed", "recipient_added", self.names("recipients", added, self.new))
         if old.retention != new.retention:

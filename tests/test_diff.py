@@ -225,3 +225,17 @@ def test_reclassification_overrides_the_rule_and_is_recorded(cls):
     found = diff(f.notice(f.data()), f.notice(new), [decision]).changes
     assert len(found) == 1
     assert found[0].cls == cls and found[0].reclassified == decision
+
+
+def test_a_new_recipient_used_by_a_purpose_is_reported_once():
+    new = f.data()
+    new["recipients"].append({"id": "regnskap", "name": "Regnskapshuset AS", "kind": "processor", "service": {"nb": "regnskap", "en": "accounting"}, "locations": ["NO"]})
+    new["purposes"][1]["recipients"] = ["regnskap"]
+    assert [c.key for c in changes(f.data(), new)] == ["recipients.regnskap"]
+
+
+def test_an_existing_recipient_newly_used_by_a_purpose_is_significant():
+    new = f.data()
+    new["purposes"][1]["recipients"] = ["m365"]
+    change = only(f.data(), new)
+    assert (change.key, change.rule, change.cls) == ("purposes.bookkeeping.recipients", "recipient_added", "significant")
