@@ -11,10 +11,11 @@ from urllib.parse import urljoin
 
 import pytest
 
-from generator.releases import make_release
+from generator.content import load_notice
+from generator.releases import load_log, make_release
 from generator.render import SECTION_ORDER, anchor
 from tests import factories as f
-from tests.site import build, mkdocs_yml, page, third_party_references
+from tests.site import REPO, build, mkdocs_yml, page, third_party_references
 
 pytestmark = pytest.mark.build
 TODAY = "2026-01-01"
@@ -205,3 +206,46 @@ def test_invalid_content_fails_the_build_with_located_errors(tmp_path):
     assert re.search(r"notice\.yaml:\d+:\d+: purposes\[customer_service\]\.retention: unknown id 'three_yaers'.*did you mean 'three_years'", result.stderr)
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "site").exists()
+
+
+SHIPPED = [REPO / "content", *sorted((REPO / "examples").glob("*/"))]
+
+
+@pytest.fixture(scope="module", params=SHIPPED, ids=lambda p: p.parent.name + "/" + p.name)
+def shipped(request, tmp_path_factory):
+    """The repository's own content and each example, built exactly as shipped (at a pinned date)."""
+    root = tmp_path_factory.mktemp("shipped")
+    build(mkdocs_yml(root, content=str(request.param)), today="2026-12-01")
+    in_force = load_log(request.param).current(dt.date(2026, 12, 1))
+    notice = in_force.notice if in_force else load_notice(request.param)  # what the current page shows
+    return root / "site", notice
+
+
+def test_shipped_content_builds_in_both_languages_with_every_section(shipped):
+    site, notice = shipped
+    for lang in notice.languages:
+        html = page(site, f"{lang}/index.html")
+        assert html.find("html")[0]["lang"] == lang
+        ids = html.ids()
+        for section in ("controller", "data", "purposes", "recipients", "retention", "cookies", "rights", "right-object", "complaints", "changes", "contact"):
+            assert section in ids, (lang, section)
+    assert third_party_references(site) == []
+
+
+def test_shipped_content_has_one_row_per_recipient(shipped):
+    site, notice = shipped
+    for lang in notice.languages:
+        html = (site / f"{lang}/index.html").read_text(encoding="utf-8")
+        section = html[html.index('id="recipients"') : html.index('id="transfers"')]
+        assert section.count("<tr>") - 1 == len(notice.recipients)
+
+
+def test_repository_content_shows_its_history_and_the_announced_version(shipped):
+    site, notice = shipped
+    if not (site / "nb/versions/4/index.html").exists():
+        pytest.skip("this shipped folder has no release history")
+    assert "Versjon 3" in page(site, "nb/index.html").text  # in force on 2026-12-01
+    assert "gjelder fra 4. januar 2027" in page(site, "nb/index.html").text  # version 4 announced
+    log = page(site, "en/changelog/index.html").text
+    assert "Significant change" in log and "Minor change" in log
+    assert "Meldingssentralen AS" in page(site, "en/versions/4/changes/index.html").text
