@@ -81,7 +81,8 @@ def _language_settings(document: Document) -> list[Problem]:
     if not isinstance(settings, dict):
         return []
     available, default = settings.get("available"), settings.get("default")
-    if isinstance(available, list) and isinstance(default, str) and default not in available:
+    # a default that is no supported language at all is the schema's to report
+    if isinstance(available, list) and isinstance(default, str) and default in LANGUAGE_KEYS and default not in available:
         return [document.problem(("languages", "default"), f"'{default}' is not among the available languages ({', '.join(map(str, available))})")]
     return []
 
@@ -143,10 +144,11 @@ def _dangling(value: str, target: str, known: set[str]) -> str:
 
 def _purpose_rules(document: Document, ids: dict[str, set[str]]) -> list[Problem]:
     data = document.data
+    declared = data.get("data_categories")
     special = {
         c.get("id")
-        for c in data.get("data_categories", []) or []
-        if isinstance(c, dict) and c.get("special_category") is True
+        for c in (declared if isinstance(declared, list) else [])
+        if isinstance(c, dict) and c.get("special_category") is True and isinstance(c.get("id"), str)
     }
     problems = []
     purposes = data.get("purposes")
@@ -163,7 +165,7 @@ def _purpose_rules(document: Document, ids: dict[str, set[str]]) -> list[Problem
                 )
             )
         categories = purpose.get("categories") if isinstance(purpose.get("categories"), list) else []
-        used_special = [c for c in categories if c in special]
+        used_special = [c for c in categories if isinstance(c, str) and c in special]
         if used_special and not purpose.get("art9_basis"):
             problems.append(
                 document.problem(

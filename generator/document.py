@@ -13,8 +13,11 @@ from typing import Any, Iterable
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.composer import Composer
 from ruamel.yaml.constructor import DuplicateKeyError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import AliasEvent
+from ruamel.yaml.reader import ReaderError
 
 from .errors import ContentError, Problem, display_path
 
@@ -34,10 +37,42 @@ class _Constructor(RoundTripConstructor):
 _Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_str)
 
 
+class _Refused(MarkedYAMLError):
+    """Valid YAML that a notice does not accept, located where it is written."""
+
+
+class _Composer(Composer):
+    """Refuses aliases and excessive nesting while the file is composed, before anything is built.
+
+    Aliases are refused rather than expanded: expanding them is how "billion laughs" files exhaust
+    memory, and a notice has no need for them. This covers scalar aliases and merge keys (<<: *name)
+    too. The depth check keeps every later stage, and the composer itself, clear of RecursionError.
+    """
+
+    _nesting = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.parser.peek_event()
+        if isinstance(event, AliasEvent):
+            if event.anchor not in self.anchors:  # most likely Markdown emphasis: *important* text
+                problem = "a value starting with '*' is read as a YAML alias: put the text in quotes"
+            else:
+                problem = "YAML aliases (*name) are not supported: write the value out in full"
+            raise _Refused(problem=problem, problem_mark=event.start_mark)
+        if self._nesting > MAX_DEPTH:  # the root is at nesting 0
+            raise _Refused(problem=f"nesting is too deep (more than {MAX_DEPTH} levels)", problem_mark=event.start_mark)
+        self._nesting += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._nesting -= 1
+
+
 def yaml_loader() -> YAML:
     """The one YAML configuration used for reading and round-trip writing."""
     yaml = YAML(typ="rt")
     yaml.Constructor = _Constructor
+    yaml.Composer = _Composer
     yaml.allow_duplicate_keys = False
     yaml.preserve_quotes = True
     yaml.indent(mapping=2, sequence=4, offset=2)
@@ -78,7 +113,8 @@ def read_document(path: Path) -> Document:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        # in characters, as editors count: the bytes before the bad one decoded fine
+        column = len(raw[raw.rfind(b"\n", 0, exc.start) + 1 : exc.start].decode("utf-8")) + 1
         raise fail("file is not UTF-8 text; save it with UTF-8 encoding", line, column) from None
     if text.startswith("\ufeff"):
         text = text[1:]
@@ -90,25 +126,56 @@ def read_document(path: Path) -> Document:
         mark = exc.problem_mark
         key = _quoted_key(exc.problem or "")
         raise fail(f"duplicate key {key}: each key may appear only once in a mapping", mark.line + 1, mark.column + 1) from None
+    except _Refused as exc:
+        raise fail(exc.problem, exc.problem_mark.line + 1, exc.problem_mark.column + 1) from None
     except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problem = exc.problem or exc.context or "invalid YAML"
-        if "'\\t'" in problem:
-            problem = "tab character: indent with spaces, not tabs"
-        else:
-            problem = f"YAML syntax error: {problem}"
+        problem, mark = _syntax_problem(exc)
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         raise fail(problem, line, column) from None
     except RecursionError:
         raise fail(f"nesting is too deep (more than {MAX_DEPTH} levels)") from None
-    except YAMLError as exc:  # unmarked errors from the reader, e.g. control characters
+    except ReaderError as exc:  # control characters; the position counts characters from the start
+        before = text[: exc.position] if isinstance(exc.position, int) else ""
+        line, column = before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
+        character = f" (U+{exc.character:04X})" if isinstance(exc.character, int) else ""
+        raise fail(f"invisible control character{character}: delete it", line, column) from None
+    except YAMLError as exc:  # other unmarked errors
         raise fail(f"YAML error: {str(exc).splitlines()[0]}") from None
     if tree is None:
         raise fail("file is empty")
     if not isinstance(tree, CommentedMap):
         raise fail("the file must be a mapping of fields (key: value), not a single value or a list")
-    data = _plain(tree, (), set(), name, tree)
+    data = _plain(tree)
     return Document(path=path, name=name, tree=tree, data=data)
+
+
+#: ruamel's wording -> plain words, and whether to point where the construct began (context mark)
+#: rather than where the parser gave up.
+_SYNTAX = [
+    ("expected <block end>, but found '<block mapping start>'", "this line is indented differently from the lines before it: keys of one mapping start in the same column", False),
+    ("expected <block end>, but found '<block sequence start>'", "this list item is indented differently from the items before it", False),
+    ("expected <block end>, but found '<scalar>'", "unexpected text: check that every quote is closed and that nothing follows a closing quote", False),
+    ("mapping values are not allowed here", "a second ':' in this value: put text that contains ': ' in quotes", False),
+    ("could not find expected ':'", "a key without ':' (write key: value)", True),
+    ("expected ',' or ']'", "this [list] is not closed with ']'", True),
+    ("expected ',' or '}'", "this {mapping} is not closed with '}'", True),
+    ("found unexpected end of stream while scanning a quoted scalar", "this quote is not closed", True),
+]
+
+
+def _syntax_problem(exc: MarkedYAMLError) -> tuple[str, Any]:
+    """A plain message for a YAML syntax error, and the mark to report it at."""
+    problem = exc.problem or exc.context or "invalid YAML"
+    if "'\\t'" in problem:
+        return "tab character: indent with spaces, not tabs", exc.problem_mark or exc.context_mark
+    for start, plain, at_context in _SYNTAX:
+        if f"{problem} {exc.context or ''}".startswith(start):
+            mark = (exc.context_mark if at_context else None) or exc.problem_mark or exc.context_mark
+            return f"YAML syntax error: {plain}", mark
+    if problem.endswith("that cannot start any token"):  # found character '@' that cannot start any token
+        character = problem.split("'")[1] if problem.count("'") >= 2 else "this character"
+        return f"YAML syntax error: a value cannot start with '{character}': put the value in quotes", exc.problem_mark
+    return f"YAML syntax error: {problem}", exc.problem_mark or exc.context_mark
 
 
 def _quoted_key(problem: str) -> str:
@@ -118,24 +185,12 @@ def _quoted_key(problem: str) -> str:
     return problem[start : end + 1] if start >= 0 and end > start else "in mapping"
 
 
-def _plain(node: Any, field: FieldPath, seen: set[int], name: str, root: Any) -> Any:
-    """Copy the ruamel tree into plain Python data, refusing aliases and excessive depth.
-
-    Aliases are refused rather than expanded: expanding them is how "billion laughs" files
-    exhaust memory, and a notice has no need for them.
-    """
-    if len(field) > MAX_DEPTH:
-        line, column = locate(root, field)
-        raise ContentError([Problem(name, line, column, "", f"nesting is too deep (more than {MAX_DEPTH} levels)")])
-    if isinstance(node, (CommentedMap, CommentedSeq)):
-        if id(node) in seen:
-            line, column = locate(root, field)
-            raise ContentError([Problem(name, line, column, format_field(None, field), "YAML aliases (*name) are not supported: write the value out in full")])
-        seen.add(id(node))
+def _plain(node: Any) -> Any:
+    """Copy the ruamel tree into plain Python data (the composer has refused aliases and deep nesting)."""
     if isinstance(node, CommentedMap):
-        return {str(k): _plain(v, field + (str(k),), seen, name, root) for k, v in node.items()}
+        return {str(k): _plain(v) for k, v in node.items()}
     if isinstance(node, CommentedSeq):
-        return [_plain(v, field + (i,), seen, name, root) for i, v in enumerate(node)]
+        return [_plain(v) for v in node]
     if isinstance(node, bool) or node is None:
         return node
     if isinstance(node, int):
@@ -152,8 +207,12 @@ def locate(tree: Any, field: Iterable[PathItem], at: str = "value") -> tuple[int
     node = tree
     line, column = _own_position(tree)
     for item in field:
+        if isinstance(node, CommentedMap) and item not in node:
+            # keys are strings in the plain data: find `1:` or `~:` by their text
+            item = next((key for key in node if str(key) == item), item)
         if isinstance(node, CommentedMap) and item in node:
-            position = node.lc.key(item) if at == "key" else node.lc.value(item)
+            # an empty value has no position of its own (ruamel gives the next token's): use its key's
+            position = node.lc.key(item) if at == "key" or node[item] is None else node.lc.value(item)
             node = node[item]
         elif isinstance(node, CommentedSeq) and isinstance(item, int) and 0 <= item < len(node):
             position = node.lc.item(item)

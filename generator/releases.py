@@ -15,7 +15,7 @@ import json
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -107,6 +107,7 @@ class Release:
 @dataclass(frozen=True)
 class ReleaseLog:
     releases: tuple[Release, ...]
+    _diffs: dict[int, Diff] = field(default_factory=dict, compare=False, repr=False)  # version -> its changes
 
     @property
     def latest(self) -> Release | None:
@@ -121,51 +122,92 @@ class ReleaseLog:
         return tuple(r for r in self.releases if not r.in_force(today))
 
     def previous(self, release: Release) -> Release | None:
-        index = self.releases.index(release)
+        index = release.version - 1  # versions are 1, 2, 3, ... in order (checked when the log is read)
         return self.releases[index - 1] if index > 0 else None
 
     def get(self, version: int) -> Release | None:
         return next((r for r in self.releases if r.version == version), None)
 
     def diff(self, release: Release) -> Diff:
-        previous = self.previous(release)
-        return diff(previous.notice if previous else None, release.notice, release.reclassifications)
+        """What changed in `release` against the one before; computed once per log."""
+        if release.version not in self._diffs:
+            previous = self.previous(release)
+            self._diffs[release.version] = diff(previous.notice if previous else None, release.notice, release.reclassifications)
+        return self._diffs[release.version]
 
 
 def load_log(root: Path) -> ReleaseLog:
-    """The release log of a content folder (empty when nothing was released yet), validated."""
+    """The release log of a content folder (empty when nothing was released yet), validated.
+
+    The log is machine-written and grows with every release, so it is first read with libyaml
+    (PyYAML's C parser); only when that reading is not clean is it read again with ruamel.yaml,
+    which knows where each problem is.
+    """
     path = root / RELEASES_FILE
     if not path.exists():
         return ReleaseLog(())
-    document = read_inside(path, root)
-    problems = schema.validate(document, schema.RELEASES_SCHEMA)
-    entries = document.data.get("releases", []) if isinstance(document.data, dict) else []
-    if not problems:
-        for i, entry in enumerate(entries):
-            problems += _notice_period(document, root, i, entry)
-            if entry["version"] != i + 1:
-                problems.append(document.problem(("releases", i, "version"), f"expected version {i + 1}: versions count 1, 2, 3, ... in order"))
-            if i and entry["effective"] <= entries[i - 1]["effective"]:
-                problems.append(document.problem(("releases", i, "effective"), "must be after the previous version's effective date"))
-    if problems:
-        raise ContentError(problems)
+    entries = _read_fast(path, root)
+    if entries is None:
+        document = read_inside(path, root)
+        problems = schema.validate(document, schema.RELEASES_SCHEMA)
+        entries = document.data.get("releases", []) if isinstance(document.data, dict) else []
+        if not problems:
+            problems = [document.problem(field, message) for field, message in _log_rules(entries, root)]
+        if problems:
+            raise ContentError(problems)
     return ReleaseLog(tuple(_release(entry, root) for entry in entries))
 
 
-def _notice_period(document, root: Path, index: int, entry: dict) -> list[Problem]:
+def _read_fast(path: Path, root: Path) -> list[dict] | None:
+    """The entries, if libyaml reads a log that is valid as it stands; None means: read it carefully."""
+    try:
+        import yaml as pyyaml
+
+        loader = pyyaml.CSafeLoader
+    except (ImportError, AttributeError):
+        return None
+    if not path.resolve().is_relative_to(root.resolve()):
+        return None
+    try:
+        data = pyyaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 (safe loader)
+    except (pyyaml.YAMLError, UnicodeDecodeError, RecursionError):
+        return None
+    if not schema.is_valid(data, schema.RELEASES_SCHEMA):  # also catches YAML 1.1 surprises (yes/no, dates)
+        return None
+    entries = data["releases"]
+    return None if _log_rules(entries, root) else entries
+
+
+def _log_rules(entries: list[dict], root: Path) -> list[tuple[tuple, str]]:
+    """What the schema cannot say: versions 1, 2, 3 in order, effective dates rising, notice periods kept."""
+    problems = []
+    for i, entry in enumerate(entries):
+        if entry["version"] != i + 1:
+            problems.append((("releases", i, "version"), f"expected version {i + 1}: versions count 1, 2, 3, ... in order"))
+        if i and entry["effective"] <= entries[i - 1]["effective"]:
+            problems.append((("releases", i, "effective"), "must be after the previous version's effective date"))
+        problems += _notice_period(root, i, entry)
+    return problems
+
+
+def _notice_period(root: Path, index: int, entry: dict) -> list[tuple[tuple, str]]:
     """A significant release announced too late needs a recorded short_notice approval."""
     if not entry.get("significant") or entry.get("short_notice") or index == 0:
         return []
-    source = root / entry["files"]["source"]["path"]
+    files = entry["files"]
     try:
-        days = read_document(source).data.get("changes", {}).get("notice_days", 30)
-    except ContentError:
+        if "data" in files:
+            data = json.loads((root / files["data"]["path"]).read_text(encoding="utf-8"))
+        else:
+            data = read_document(root / files["source"]["path"]).data
+        days = data.get("changes", {}).get("notice_days", 30)
+    except (ContentError, OSError, ValueError):
         return []  # reported by the integrity check
     given = (dt.date.fromisoformat(entry["effective"]) - dt.date.fromisoformat(entry["announced"])).days
     if given >= days:
         return []
     return [
-        document.problem(
+        (
             ("releases", index, "effective"),
             f"version {entry['version']} is significant and was announced {given} days ahead; {days} are required. "
             "Record the approval under short_notice (reason, approved_by)",

@@ -35,10 +35,22 @@ def _validator(name: str) -> Draft202012Validator:
     return Draft202012Validator(load_schema(name), format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
+def is_valid(data: Any, schema_name: str) -> bool:
+    return _validator(schema_name).is_valid(data)
+
+
 def validate(document: Document, schema_name: str) -> list[Problem]:
     """Every schema violation in `document`, one Problem each, located at the offending key or value."""
+    errors = list(_validator(schema_name).iter_errors(document.data))
+    # A value of the wrong type fails its value checks too (`controller: yes` is no boolean and not
+    # true), and an address that is no e-mail misses the pattern as well: say each problem once.
+    wrong_type = {tuple(e.absolute_path) for e in errors if e.validator == "type"}
+    bad_format = {tuple(e.absolute_path) for e in errors if e.validator == "format"}
     problems = []
-    for error in _validator(schema_name).iter_errors(document.data):
+    for error in errors:
+        path = tuple(error.absolute_path)
+        if (path in wrong_type and error.validator != "type") or (path in bad_format and error.validator == "pattern"):
+            continue
         problems.extend(_problems(document, error))
     return problems
 

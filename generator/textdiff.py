@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*(\{#[^}]*\})?\s*$")
 _ATTRS = re.compile(r"\s*\{[.#][^}]*\}\s*$")
@@ -37,10 +38,7 @@ def _readable(line: str) -> str:
 
 def hunks(old: str, new: str) -> list[Hunk]:
     """The changed lines of `new` against `old`, grouped under their headings, compared word by word."""
-    a = [_readable(line) for line in _without_stamp(old)]
-    b = [_readable(line) for line in _without_stamp(new)]
-    a_lines = [x for x in a if x]
-    b_lines = [x for x in b if x]
+    a_lines, b_lines = list(_reading_lines(old)), list(_reading_lines(new))
     headings_b = _headings(new)
     out: list[Hunk] = []
     matcher = difflib.SequenceMatcher(a=a_lines, b=b_lines, autojunk=False)
@@ -61,6 +59,13 @@ def hunks(old: str, new: str) -> list[Hunk]:
     return out
 
 
+@lru_cache(maxsize=512)
+def _reading_lines(markdown: str) -> tuple[str, ...]:
+    """The non-empty reading lines of a rendered text; each version's text is compared twice
+    (with the one before and the one after), so this is cached."""
+    return tuple(x for x in (_readable(line) for line in _without_stamp(markdown)) if x)
+
+
 def _without_stamp(markdown: str) -> list[str]:
     """The lines of a rendered notice without its version header, which differs in every version."""
     lines = markdown.splitlines()
@@ -72,11 +77,12 @@ def _without_stamp(markdown: str) -> list[str]:
     return out
 
 
-def _headings(markdown: str) -> set[str]:
-    return {_readable(line) for line in markdown.splitlines() if line.startswith("#")}
+@lru_cache(maxsize=512)
+def _headings(markdown: str) -> frozenset[str]:
+    return frozenset(_readable(line) for line in markdown.splitlines() if line.startswith("#"))
 
 
-def _heading_before(lines: list[str], index: int, headings: set[str]) -> str:
+def _heading_before(lines: list[str], index: int, headings: frozenset[str]) -> str:
     for k in range(min(index, len(lines) - 1), -1, -1):
         if lines[k] in headings:
             return lines[k]
