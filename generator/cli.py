@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -38,6 +39,8 @@ def _parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="validate the content and list every problem", description="Validate a content folder or a notice file and print one line per problem.")
     check.add_argument("path", nargs="?", default="content", type=Path, help="content folder or notice file (default: content)")
+    check.add_argument("--strict", action="store_true", help="treat warnings (conditional GDPR checklist items, lint) as errors")
+    check.add_argument("--format", choices=("text", "json"), default="text", help="text: one line per problem on stderr; json: a report on stdout")
 
     diff = commands.add_parser(
         "diff",
@@ -123,10 +126,13 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "check":
         from .check import check_all
 
-        problems = check_all(args.path)
+        problems = check_all(args.path, strict=args.strict)
+        errors = [p for p in problems if p.severity == "error"]
+        if args.format == "json":
+            print(json.dumps(_report(args.path, problems), ensure_ascii=False, indent=2))
+            return EXIT_INVALID if errors else EXIT_OK
         for problem in problems:
             print(problem, file=sys.stderr)
-        errors = [p for p in problems if p.severity == "error"]
         if errors:
             print(f"{len(errors)} problem{'s' if len(errors) != 1 else ''} found.", file=sys.stderr)
             return EXIT_INVALID
@@ -151,6 +157,28 @@ def _run(args: argparse.Namespace) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def _report(path: Path, problems) -> dict:
+    """check --format json: every finding with its position and, for GDPR items, the checklist id."""
+    import re
+
+    findings = []
+    for p in problems:
+        match = re.match(r"^\[([a-z0-9_]+), (?:GDPR )?([^\]]+)\] (.*)$", p.message)
+        findings.append(
+            {
+                "file": p.file,
+                "line": p.line,
+                "column": p.column,
+                "field": p.field,
+                "severity": p.severity,
+                "id": match.group(1) if match else None,
+                "article": match.group(2) if match else None,
+                "message": match.group(3) if match else p.message,
+            }
+        )
+    return {"path": str(path), "valid": not any(p.severity == "error" for p in problems), "findings": findings}
 
 
 def _diff(args: argparse.Namespace) -> int:

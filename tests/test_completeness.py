@@ -144,3 +144,25 @@ def test_marketing_email_to_individuals_needs_consent_or_the_customer_exception(
     assert ids(findings(tmp_path, d)) == {"lint_marketing_without_basis"}
     d["marketing"]["basis"] = ["existing_customer"]
     assert findings(tmp_path, d) == []
+
+
+def test_check_command_strict_and_json_report(tmp_path):
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    cli = str(Path(sys.executable).parent / "privacy-notice")
+    d = f.data()
+    d["organisation"]["dpo"] = {"name": "Personvernhjelp AS"}
+    folder = f.write_content(tmp_path / "content", d)
+    plain = subprocess.run([cli, "check", str(folder)], capture_output=True, text=True)
+    assert plain.returncode == 0 and "warning" in plain.stderr and "art13_1_b_dpo_contact" in plain.stderr
+    strict = subprocess.run([cli, "check", "--strict", str(folder)], capture_output=True, text=True)
+    assert strict.returncode == 1
+    report = subprocess.run([cli, "check", "--format", "json", str(folder)], capture_output=True, text=True)
+    data = json.loads(report.stdout)
+    assert data["valid"] is True
+    [finding] = data["findings"]
+    assert finding["id"] == "art13_1_b_dpo_contact" and finding["article"] == "Art. 13(1)(b)" and finding["severity"] == "warning"
+    assert finding["field"] == "organisation.dpo" and finding["line"] > 1
