@@ -52,7 +52,7 @@ def read_inside(path: Path, root: Path) -> Document:
         raise ContentError(
             [Problem(display_path(path), 1, 1, "", f"is a link to {resolved}, outside {display_path(root)}/; copy the file in instead")]
         )
-    return read_document(path)
+    return read_document(path, allow_tags=False)
 
 
 def validate_notice(document: Document) -> list[Problem]:

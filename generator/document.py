@@ -47,6 +47,8 @@ class _Composer(Composer):
     Aliases are refused rather than expanded: expanding them is how "billion laughs" files exhaust
     memory, and a notice has no need for them. This covers scalar aliases and merge keys (<<: *name)
     too. The depth check keeps every later stage, and the composer itself, clear of RecursionError.
+    With `refuse_tags` set on the loader, tags are refused too: `en: !Viktig melding` would silently
+    lose "!Viktig" from the text.
     """
 
     _nesting = 0
@@ -59,6 +61,8 @@ class _Composer(Composer):
             else:
                 problem = "YAML aliases (*name) are not supported: write the value out in full"
             raise _Refused(problem=problem, problem_mark=event.start_mark)
+        if getattr(event, "tag", None) is not None and getattr(self.loader, "refuse_tags", False):
+            raise _Refused(problem="a value starting with '!' is read as a YAML tag: put the text in quotes", problem_mark=event.start_mark)
         if self._nesting > MAX_DEPTH:  # the root is at nesting 0
             raise _Refused(problem=f"nesting is too deep (more than {MAX_DEPTH} levels)", problem_mark=event.start_mark)
         self._nesting += 1
@@ -95,8 +99,11 @@ class Document:
         return Problem(self.name, line, column, format_field(self.data, field), message, severity)
 
 
-def read_document(path: Path) -> Document:
-    """Parse one YAML file, or raise ContentError with a located problem."""
+def read_document(path: Path, *, allow_tags: bool = True) -> Document:
+    """Parse one YAML file, or raise ContentError with a located problem.
+
+    Content files are read with allow_tags=False; other YAML (mkdocs.yml) may use tags.
+    """
     name = display_path(path)
 
     def fail(message: str, line: int = 1, column: int = 1) -> ContentError:
@@ -121,7 +128,9 @@ def read_document(path: Path) -> Document:
     if not text.strip() or all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()):
         raise fail("file is empty")
     try:
-        tree = yaml_loader().load(io.StringIO(text))
+        yaml = yaml_loader()
+        yaml.refuse_tags = not allow_tags
+        tree = yaml.load(io.StringIO(text))
     except DuplicateKeyError as exc:
         mark = exc.problem_mark
         key = _quoted_key(exc.problem or "")
@@ -149,17 +158,24 @@ def read_document(path: Path) -> Document:
     return Document(path=path, name=name, tree=tree, data=data)
 
 
-#: ruamel's wording -> plain words, and whether to point where the construct began (context mark)
-#: rather than where the parser gave up.
+#: ruamel's wording -> plain words ({found}: the character ruamel found), and whether to point where
+#: the construct began (context mark) rather than where the parser gave up. First match wins.
+_INDENTED = "this line is indented differently from the lines before it: keys of one mapping start in the same column"
 _SYNTAX = [
-    ("expected <block end>, but found '<block mapping start>'", "this line is indented differently from the lines before it: keys of one mapping start in the same column", False),
+    ("expected <block end>, but found '<block mapping start>'", _INDENTED, False),
+    ("expected '<document start>', but found ('<block mapping start>',)", _INDENTED, False),
     ("expected <block end>, but found '<block sequence start>'", "this list item is indented differently from the items before it", False),
     ("expected <block end>, but found '<scalar>'", "unexpected text: check that every quote is closed and that nothing follows a closing quote", False),
+    ("expected <block end>, but found", "unexpected '{found}': check the indentation of this line, and put text that contains '{found}' in quotes", False),
     ("mapping values are not allowed here", "a second ':' in this value: put text that contains ': ' in quotes", False),
     ("could not find expected ':'", "a key without ':' (write key: value)", True),
     ("expected ',' or ']'", "this [list] is not closed with ']'", True),
-    ("expected ',' or '}'", "this {mapping} is not closed with '}'", True),
+    ("expected ',' or '}'", "this {{mapping}} is not closed with '}}'", True),
     ("found unexpected end of stream while scanning a quoted scalar", "this quote is not closed", True),
+    ("expected alphabetic or numeric character", "a value starting with '&' or '*' must be in quotes", True),
+    ("expected chomping or indentation indicators", "a value starting with '|' or '>' must be in quotes", True),
+    ("found character", "a value cannot start with '{found}': put the value in quotes", False),  # ... that cannot start any token
+    ("found unknown escape character", "'\\{found}' is no escape in \"double quotes\": use 'single quotes', or write \\\\ for a backslash", False),
 ]
 
 
@@ -168,13 +184,11 @@ def _syntax_problem(exc: MarkedYAMLError) -> tuple[str, Any]:
     problem = exc.problem or exc.context or "invalid YAML"
     if "'\\t'" in problem:
         return "tab character: indent with spaces, not tabs", exc.problem_mark or exc.context_mark
+    found = problem.split("'")[1] if problem.count("'") >= 2 else "?"
     for start, plain, at_context in _SYNTAX:
         if f"{problem} {exc.context or ''}".startswith(start):
             mark = (exc.context_mark if at_context else None) or exc.problem_mark or exc.context_mark
-            return f"YAML syntax error: {plain}", mark
-    if problem.endswith("that cannot start any token"):  # found character '@' that cannot start any token
-        character = problem.split("'")[1] if problem.count("'") >= 2 else "this character"
-        return f"YAML syntax error: a value cannot start with '{character}': put the value in quotes", exc.problem_mark
+            return f"YAML syntax error: {plain.format(found=found)}", mark
     return f"YAML syntax error: {problem}", exc.problem_mark or exc.context_mark
 
 

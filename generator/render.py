@@ -222,7 +222,7 @@ class _Renderer:
         if org.joint_controllers:
             out += [self.heading(3, "joint_controllers"), self.clause("joint_controllers")]
             for partner in org.joint_controllers:
-                number = f" ({self.label('org_number')} {escape_text(partner.org_number)})" if partner.org_number else ""
+                number = f" ({self.label('org_number_inline')} {escape_text(partner.org_number)})" if partner.org_number else ""
                 out.append(f"**{escape_text(partner.name)}**{number}: {self.md(partner.arrangement)}")
         return out
 
@@ -375,7 +375,7 @@ class _Renderer:
             ]
             for c in self.n.cookies
         ]
-        headers = ["col_name", "col_provider", "col_party", "col_purposes", "col_category", "col_duration", "col_consent"]
+        headers = ["col_name", "col_provider", "col_party", "col_purposes", "col_cookie_category", "col_duration", "col_consent"]
         return out + [self.clause("cookies_intro"), self.table([self.label(h) for h in headers], rows), self.clause("cookies_consent")]
 
     def security(self) -> list[str]:
@@ -421,6 +421,14 @@ class _Renderer:
         if self.n.uses_consent:
             out += [self.heading(3, "right_withdraw_consent", self.label("right_withdraw_consent")), self.clause("right_withdraw_consent")]
         out.append(self.clause("rights_how"))
+        contact = self.n.rights.contact
+        extra = []
+        if contact.phone:
+            extra.append(f"{self.label('phone')}: {phone_link(contact.phone)}")
+        if contact.form:
+            extra.append(f"{self.label('rights_form')}: {link(contact.form.split('://', 1)[1].rstrip('/'), contact.form)}")
+        if extra:
+            out.append("  \n".join(extra))
         return out
 
     def complaints(self) -> list[str]:

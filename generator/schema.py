@@ -80,6 +80,8 @@ def _problems(document: Document, error: ValidationError) -> list[Problem]:
 def _unknown(key: str, allowed: list[str]) -> str:
     close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
     hint = f"; did you mean '{close[0]}'?" if close else f"; allowed here: {', '.join(allowed)}"
+    if set(allowed) == {"nb", "en"} and " " in key:
+        hint += " (a comma inside {nb: ..., en: ...} splits the text: put the text in quotes)"
     return f"unknown field '{key}'{hint}"
 
 

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from generator.content import read_inside
 from generator.document import MAX_BYTES, MAX_DEPTH, read_document
 from generator.errors import ContentError
 from tests.notice_text import replace_once, where
@@ -268,6 +269,12 @@ SYNTAX = [
         id="reserved-character",
     ),
     pytest.param(
+        ("      en: managing director", '      en: "C:\\dokumenter"'),
+        ("\\dokumenter", "dokumenter"),  # ruamel points just after the backslash
+        "YAML syntax error: '\\d' is no escape in \"double quotes\": use 'single quotes', or write \\\\ for a backslash",
+        id="backslash-in-double-quotes",
+    ),
+    pytest.param(
         ("  default: nb", "\tdefault: nb"),
         ("\tdefault", "\t"),
         "tab character: indent with spaces, not tabs",
@@ -289,3 +296,23 @@ def test_a_second_document_in_the_file_is_a_syntax_error(write_notice, minimal_t
     line = minimal_text.count("\n") + 1
     [problem] = problem_lines(path)
     assert problem.startswith(f"content/notice.yaml:{line}:1: YAML syntax error: ")
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["!Viktig melding", "!!str managing director", "!!binary aGVsbG8=", "!!python/object:os.system ls"],
+)
+def test_yaml_tags_in_content_are_refused_so_no_text_is_silently_lost(write_notice, value):
+    path = write_notice(("      en: managing director", f"      en: {value}"))
+    line, column = where(path.read_text(), value)
+    with pytest.raises(ContentError) as caught:
+        read_inside(path, path.parent)
+    assert [str(p) for p in caught.value.problems] == [
+        f"content/notice.yaml:{line}:{column}: a value starting with '!' is read as a YAML tag: put the text in quotes"
+    ]
+
+
+def test_other_yaml_such_as_mkdocs_config_may_use_tags(tmp_path):
+    config = tmp_path / "mkdocs.yml"
+    config.write_text("site_url: https://example.org/\nmarkdown_extensions:\n  - emoji:\n      emoji_index: !!python/name:material.extensions.emoji.twemoji\n")
+    assert read_document(config).data["site_url"] == "https://example.org/"

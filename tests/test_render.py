@@ -175,3 +175,12 @@ def test_dpo_without_contact_details_is_named_without_a_broken_sentence():
     assert ": ." not in en
     d["organisation"]["dpo"]["email"] = "dpo@personvernhjelpen.no"
     assert "[dpo@personvernhjelpen.no](mailto:dpo@personvernhjelpen.no)" in render_notice(f.notice(d), "en")
+
+
+def test_rights_contact_phone_and_form_are_shown():
+    d = f.data()
+    d["rights"]["contact"].update(phone="+47 55 30 40 50", form="https://fjelltopp.no/personvern/skjema")
+    en = render_notice(f.notice(d), "en")
+    rights = en[en.index("{#rights}") : en.index("{#complaints}")]
+    assert "[\\+47 55 30 40 50](tel:+4755304050)" in rights
+    assert "Request form: [fjelltopp.no/personvern/skjema](https://fjelltopp.no/personvern/skjema)" in rights

@@ -285,6 +285,25 @@ CASES = [
         ],
         id="wrong-types-where-ids-are-expected-do-not-crash",
     ),
+    pytest.param(
+        [("data_categories:\n  - id: contact_details\n    name:\n      nb: kontaktopplysninger\n      en: contact details\n", "data_categories: 3\n")],
+        [
+            ("data_categories: 3", "3", "data_categories", "expected a list, got the number 3"),
+            ("    categories: [contact_details]\npurposes", "contact_details", "sources[from_you].categories[0]", "unknown id 'contact_details': no such entry in data_categories"),
+            (
+                "    categories: [contact_details]\n    recipients",
+                "contact_details",
+                "purposes[customer_service].categories[0]",
+                "unknown id 'contact_details': no such entry in data_categories",
+            ),
+        ],
+        id="a-number-where-a-list-is-expected-does-not-crash",
+    ),
+    pytest.param(
+        [("      en: managing director", "      en: !Viktig managing director")],
+        [("!Viktig", None, "", "a value starting with '!' is read as a YAML tag: put the text in quotes")],
+        id="yaml-tag-would-eat-text",
+    ),
 ]
 
 
@@ -454,3 +473,15 @@ def test_any_wrong_value_is_reported_never_raised(write_notice, path, value, del
     path = write_notice(text=json.dumps(data, indent=1, ensure_ascii=False))
     for problem in check_all(path.parent):
         assert LINE.match(str(problem)), problem
+
+
+def test_a_comma_splitting_an_inline_text_gets_a_hint(tmp_path):
+    from tests import factories as f
+    from generator.check import check_all
+
+    folder = f.write_content(tmp_path / "content")
+    path = folder / "notice.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("name:\n    nb: kunder\n    en: customers", "name: {nb: kunder, og andre, en: customers}"), encoding="utf-8")
+    [problem] = [p for p in check_all(folder) if "og andre" in p.message]
+    assert "put the text in quotes" in problem.message
