@@ -391,7 +391,10 @@ class _Renderer:
         out = [self.heading(2, "marketing"), self.clause("marketing_intro")]
         if m.description:
             out.append(self.md(m.description))
-        out += [self.clause(f"marketing_{b}") for b in m.basis]
+        if set(m.basis) == {"consent", "existing_customer"}:  # say "only with consent" without contradicting the exception
+            out += [self.clause("marketing_consent_or_customer"), self.clause("marketing_existing_customer")]
+        else:
+            out += [self.clause(f"marketing_{b}") for b in m.basis]
         out += [f"**{self.label('opt_out')}:** {self.md(m.opt_out)}"]
         return out
 

@@ -184,3 +184,12 @@ def test_rights_contact_phone_and_form_are_shown():
     rights = en[en.index("{#rights}") : en.index("{#complaints}")]
     assert "[\\+47 55 30 40 50](tel:+4755304050)" in rights
     assert "Request form: [fjelltopp.no/personvern/skjema](https://fjelltopp.no/personvern/skjema)" in rights
+
+
+def test_marketing_with_consent_and_the_customer_exception_does_not_contradict_itself():
+    m = {"electronic": True, "to_individuals": True, "opt_out": {"nb": "Lenke i hver e-post.", "en": "A link in every e-mail."}}
+    both = render_notice(f.notice(f.data(marketing={**m, "basis": ["consent", "existing_customer"]})), "en")
+    assert fragment("marketing_consent_or_customer", "en") in both and fragment("marketing_existing_customer", "en") in both
+    alone = clause("marketing_consent", "en").strip()
+    assert alone not in both
+    assert alone in render_notice(f.notice(f.data(marketing={**m, "basis": ["consent"]})), "en")
