@@ -155,9 +155,6 @@ def _run(args: argparse.Namespace) -> int:
     raise UsageError(f"unknown command {args.command}")
 
 
-if __name__ == "__main__":
-    sys.exit(main())
-
 
 def _report(path: Path, problems) -> dict:
     """check --format json: every finding with its position and, for GDPR items, the checklist id."""
@@ -272,3 +269,7 @@ def _site_url() -> str | None:
     except NoticeError:
         return None
     return data.get("site_url") if isinstance(data, dict) else None
+
+
+if __name__ == "__main__":
+    sys.exit(main())

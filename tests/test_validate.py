@@ -271,10 +271,9 @@ CASES = [
         id="unknown-clause-did-you-mean",
     ),
     pytest.param(
-        [("      en: contact details\n", "      en: contact details\n    special_category: [true]\n"), ("  - id: contact_details", "  - id: [contact_details]")],
+        [("      en: contact details\n", "      en: contact details\n    special_category: true\n"), ("  - id: contact_details", "  - id: [contact_details]")],
         [
             ("id: [contact_details]", "[", "data_categories[0].id", "expected text, got a list"),
-            ("special_category: [true]", "[", "data_categories[0].special_category", "expected true or false, got a list"),
             ("    categories: [contact_details]\npurposes", "contact_details", "sources[from_you].categories[0]", "unknown id 'contact_details': no such entry in data_categories"),
             (
                 "    categories: [contact_details]\n    recipients",
@@ -283,7 +282,12 @@ CASES = [
                 "unknown id 'contact_details': no such entry in data_categories",
             ),
         ],
-        id="wrong-types-where-ids-are-expected-do-not-crash",
+        id="a-list-as-the-id-of-a-special-category-does-not-crash",
+    ),
+    pytest.param(
+        [("    categories: [contact_details]\n    recipients", "    categories: [{contact_details: true}]\n    recipients")],
+        [("[{contact_details: true}]", "{", "purposes[customer_service].categories[0]", "expected text, got a mapping")],
+        id="a-mapping-in-a-list-of-ids-does-not-crash",
     ),
     pytest.param(
         [("data_categories:\n  - id: contact_details\n    name:\n      nb: kontaktopplysninger\n      en: contact details\n", "data_categories: 3\n")],
@@ -336,7 +340,7 @@ def test_whole_file_problems(write_notice, text, expected):
 
 
 def test_several_problems_are_reported_at_once_in_file_order(write_notice):
-    # edits listed out of file order, mixing YAML-level, schema and consistency problems
+    # edits listed out of file order, mixing schema and consistency problems
     path = write_notice(
         ("    period: P3Y", "    period: 3Y"),
         ("legal_basis: contract", "legal_basis: legitimate_interests"),
