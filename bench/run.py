@@ -96,25 +96,29 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--versions", type=int, nargs="+", default=[10, 100, 300])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--skip-build", action="store_true", help="only measure check and diff")
     args = parser.parse_args()
     mkdocs, pn, cj = str(BIN / "mkdocs"), str(BIN / "privacy-notice"), str(BIN / "check-jsonschema")
     rows = []
     builds = {}
-    for n in args.versions:
+    print("| measurement | ours | baseline | ours (s) | baseline (s) | ratio | ours peak MiB | baseline peak MiB |", flush=True)
+    print("|---|---|---|---|---|---|---|---|", flush=True)
+
+    def report(name, a, b, r):
+        rows.append((name, a, b, r))
+        print(f"| {name} | `{a}` | `{b}` | {r['a']:.2f} | {r['b']:.2f} | **{r['ratio']:.2f}×** | {r['mem_a']:.0f} | {r['mem_b']:.0f} |", flush=True)
+
+    for n in [] if args.skip_build else args.versions:
         folder = site(n)
         plain = plain_copy(folder)
         r = pair([mkdocs, "build", "-q", "-f", "mkdocs.yml", "-d", str(WORK / "out-plugin")], [mkdocs, "build", "-q", "-f", str(plain / "mkdocs.yml"), "-d", str(WORK / "out-plain")], folder, args.runs)
         builds[n] = r
-        rows.append((f"a. build, {n} versions × 2 languages", "mkdocs build + plugin", "mkdocs build, pre-rendered Markdown", r))
+        report(f"a. build, {n} versions × 2 languages", "mkdocs build + plugin", "mkdocs build, pre-rendered Markdown", r)
     folder = site(args.versions[0])
     schema = str(REPO / "schema/notice.schema.json")
     notice = str(folder / "content/notice.yaml")
-    rows.append(("b. check", "privacy-notice check content", "check-jsonschema --schemafile …", pair([pn, "check", "content"], [cj, "--schemafile", schema, notice], folder, args.runs)))
-    rows.append(("c. diff vs previous version", "privacy-notice diff", "check-jsonschema --schemafile …", pair([pn, "diff"], [cj, "--schemafile", schema, notice], folder, args.runs)))
-    print("| measurement | ours | baseline | ours (s) | baseline (s) | ratio | ours peak MiB | baseline peak MiB |")
-    print("|---|---|---|---|---|---|---|---|")
-    for name, a, b, r in rows:
-        print(f"| {name} | `{a}` | `{b}` | {r['a']:.2f} | {r['b']:.2f} | **{r['ratio']:.2f}×** | {r['mem_a']:.0f} | {r['mem_b']:.0f} |")
+    report("b. check", "privacy-notice check content", "check-jsonschema --schemafile …", pair([pn, "check", "content"], [cj, "--schemafile", schema, notice], folder, args.runs))
+    report("c. diff vs previous version", "privacy-notice diff", "check-jsonschema --schemafile …", pair([pn, "diff"], [cj, "--schemafile", schema, notice], folder, args.runs))
     if len(builds) > 1:
         ns = sorted(builds)
         for small, large in zip(ns, ns[1:]):

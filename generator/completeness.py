@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterator
 
+from .consistency import text_maps
 from .document import Document, FieldPath
 from .errors import Problem
 from .model import EEA, Notice
@@ -203,19 +204,12 @@ _CHECK_REGULARLY = [
 ]
 
 
-def _texts(node, field: FieldPath = ()) -> Iterator[tuple[FieldPath, str, str]]:
+def _texts(data) -> Iterator[tuple[FieldPath, str, str]]:
     """Every text in the document: (field, language, text)."""
-    if isinstance(node, dict):
-        if node and set(node) <= {"nb", "en"}:
-            for lang, text in node.items():
-                if isinstance(text, str):
-                    yield field + (lang,), lang, text
-            return
-        for key, value in node.items():
-            yield from _texts(value, field + (key,))
-    elif isinstance(node, list):
-        for i, value in enumerate(node):
-            yield from _texts(value, field + (i,))
+    for field, texts in text_maps(data):
+        for lang, text in texts.items():
+            if isinstance(text, str):
+                yield field + (lang,), lang, text
 
 
 def _lint(n: Notice, document: Document) -> Iterator[Finding]:

@@ -87,24 +87,27 @@ def _language_settings(document: Document) -> list[Problem]:
     return []
 
 
-def _translations(document: Document, languages: list[str]) -> Iterator[Problem]:
+def text_maps(node: Any, field: FieldPath = ()) -> Iterator[tuple[FieldPath, dict]]:
+    """Every text given per language ({nb: ..., en: ...}) in the data, with its field path."""
+    if isinstance(node, dict):
+        if node and set(node) <= LANGUAGE_KEYS:
+            yield field, node
+            return
+        for key, value in node.items():
+            yield from text_maps(value, field + (key,))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from text_maps(value, field + (i,))
+
+
+def _translations(document: Document, languages: list[str]) -> list[Problem]:
     """A text given in some languages must be given in all of them."""
-
-    def visit(node: Any, field: FieldPath) -> Iterator[Problem]:
-        if isinstance(node, dict):
-            keys = set(node)
-            if keys and keys <= LANGUAGE_KEYS and field and field[0] != "languages":
-                for lang in languages:
-                    if lang not in node:
-                        yield document.problem(field, f"missing translation: no '{lang}' text")
-                return
-            for key, value in node.items():
-                yield from visit(value, field + (key,))
-        elif isinstance(node, list):
-            for i, value in enumerate(node):
-                yield from visit(value, field + (i,))
-
-    return list(visit(document.data, ()))
+    return [
+        document.problem(field, f"missing translation: no '{lang}' text")
+        for field, texts in text_maps(document.data)
+        for lang in languages
+        if lang not in texts
+    ]
 
 
 def _ids(document: Document, collection: str, key: str) -> tuple[set[str], list[Problem]]:
