@@ -58,6 +58,3 @@ def label(ident: str, lang: str) -> str:
     """A short fixed string: a heading, a table header, the name of a legal term."""
     return _load("labels.yaml")[ident][lang]
 
-
-def has_label(ident: str) -> bool:
-    return ident in _load("labels.yaml")
