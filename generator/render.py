@@ -395,7 +395,7 @@ class _Renderer:
             out += [self.clause("marketing_consent_or_customer"), self.clause("marketing_existing_customer")]
         else:
             out += [self.clause(f"marketing_{b}") for b in m.basis]
-        out += [f"**{self.label('opt_out')}:** {self.md(m.opt_out)}"]
+        out += [f"{self.clause('marketing_opt_out')} {self.md(m.opt_out)}"]
         return out
 
     def automated_decisions(self) -> list[str]:
