@@ -63,7 +63,15 @@ def site(versions: int) -> Path:
 
 
 def plain_copy(folder: Path) -> Path:
-    """The same pages, pre-rendered to Markdown files, with a config without our plugin."""
+    """The same pages, pre-rendered to Markdown files, with a config without our plugin.
+
+    Written by a separate process: Linux keeps a process's peak RSS across fork and exec, so a
+    bench process grown by this work would inflate every measured child's peak memory."""
+    subprocess.run([sys.executable, __file__, "--prepare-plain", str(folder)], check=True)
+    return folder / "plain"
+
+
+def _prepare_plain(folder: Path) -> Path:
     from mkdocs.config import load_config
 
     from generator.content import load_notice
@@ -88,6 +96,7 @@ def plain_copy(folder: Path) -> Path:
     yml = (folder / "mkdocs.yml").read_text(encoding="utf-8")
     yml = yml.replace("docs_dir: content/pages", "docs_dir: docs")
     yml = yml.replace("  - privacy-notice:\n      content: content\n", "")
+    yml += "not_in_nav: |\n  /**\n"  # like the plugin's pages: out of the nav, which would otherwise grow with every page
     (out / "mkdocs.yml").write_text(yml, encoding="utf-8")
     return out
 
@@ -97,7 +106,11 @@ def main() -> None:
     parser.add_argument("--versions", type=int, nargs="+", default=[10, 100, 300])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--skip-build", action="store_true", help="only measure check and diff")
+    parser.add_argument("--prepare-plain", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.prepare_plain:
+        _prepare_plain(args.prepare_plain)
+        return
     mkdocs, pn, cj = str(BIN / "mkdocs"), str(BIN / "privacy-notice"), str(BIN / "check-jsonschema")
     rows = []
     builds = {}
