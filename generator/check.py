@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import completeness
-from .content import check_content, locate_content, read_inside
+from .content import locate_content, read_inside, validate_notice
 from .errors import ContentError, Problem, display_path
 from .model import build_notice
 from .releases import load_log, verify
@@ -18,17 +18,21 @@ from .releases import load_log, verify
 def check_all(path: Path, *, strict: bool = False) -> list[Problem]:
     """Every problem, in file order; with `strict`, warnings count as errors."""
     paths = locate_content(path)
-    problems = [completeness.annotate(p) for p in check_content(path)]
+    document = None
+    try:  # the notice is parsed once, for validation and for the checklist
+        document = read_inside(paths.notice, paths.root)
+        problems = [completeness.annotate(p) for p in validate_notice(document)]
+    except ContentError as exc:
+        problems = [completeness.annotate(p) for p in exc.problems]
     log = None
-    if path.is_dir() and not any(p.file.endswith("releases.yaml") for p in problems):
-        try:
+    if path.is_dir():
+        try:  # load_log reports the log's schema problems, located, as well as its own rules
             log = load_log(paths.root)
             problems += verify(log)
         except ContentError as exc:
             problems += exc.problems
     notice_name = display_path(paths.notice)
-    if not any(p.severity == "error" and p.file == notice_name for p in problems):
-        document = read_inside(paths.notice, paths.root)
+    if document is not None and not any(p.severity == "error" and p.file == notice_name for p in problems):
         notice = build_notice(document.data)
         latest = log.latest if log else None
         new_purposes = tuple(p.id for p in notice.purposes if latest and p.id not in {q.id for q in latest.notice.purposes})

@@ -75,14 +75,19 @@ def load_notice(path: Path) -> Notice:
     return build_notice(load_document(path)[1].data)
 
 
+def check_notice(path: Path) -> list[Problem]:
+    """Every problem in the notice file of a content folder (or the given notice file)."""
+    paths = locate_content(path)
+    try:
+        return validate_notice(read_inside(paths.notice, paths.root))
+    except ContentError as exc:
+        return list(exc.problems)
+
+
 def check_content(path: Path) -> list[Problem]:
     """Every problem in a content folder (or single notice file), without stopping at the first file."""
     paths = locate_content(path)
-    problems: list[Problem] = []
-    try:
-        problems += validate_notice(read_inside(paths.notice, paths.root))
-    except ContentError as exc:
-        problems += exc.problems
+    problems = check_notice(path)
     if path.is_dir() and paths.releases.exists():
         try:
             log = read_inside(paths.releases, paths.root)
