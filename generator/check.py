@@ -28,7 +28,7 @@ def check_all(path: Path, *, strict: bool = False) -> list[Problem]:
     if path.is_dir():
         try:  # load_log reports the log's schema problems, located, as well as its own rules
             log = load_log(paths.root)
-            problems += verify(log)
+            problems += verify(log.releases)
         except ContentError as exc:
             problems += exc.problems
     notice_name = display_path(paths.notice)

@@ -188,7 +188,7 @@ def _diff(args: argparse.Namespace) -> int:
     paths = locate_content(args.content)
     notice = load_notice(args.content)
     if args.base is None:
-        latest = load_verified_log(paths.root).latest
+        latest = load_verified_log(paths.root, latest_only=True).latest  # check and build verify every version
         base, label = (latest.notice, f"version {latest.version}") if latest else (None, "nothing (no release yet)")
     elif Path(args.base).exists():
         base, label = load_notice(Path(args.base)), args.base

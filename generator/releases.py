@@ -18,6 +18,7 @@ import tempfile
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Iterable
 
 from . import schema
 from .content import RELEASES_FILE, ContentPaths, load_document, read_inside
@@ -26,7 +27,6 @@ from .document import read_document, yaml_loader
 from .errors import ContentError, NoticeError, Problem, display_path
 from .files import write_atomically
 from .model import Notice, build_notice
-from .render import Stamp, render_notice
 
 RELEASES_DIR = "releases"
 LOG_HEADER = (
@@ -236,25 +236,25 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def verify(log: ReleaseLog) -> list[Problem]:
+def verify(releases: Iterable[Release]) -> list[Problem]:
     """A problem for every frozen file that is missing or whose bytes differ from the recorded SHA-256."""
     problems = []
-    for release in log.releases:
+    for release in releases:
         for frozen in release.files.values():
             path = release.root / frozen.path
-            name = display_path(path)
             if not path.is_file():
-                problems.append(Problem(name, 1, 1, "", f"version {release.version}: frozen file is missing"))
+                problems.append(Problem(display_path(path), 1, 1, "", f"version {release.version}: frozen file is missing"))
             elif sha256(path) != frozen.sha256:
                 problems.append(
-                    Problem(name, 1, 1, "", f"version {release.version} was published and must not change, but this file differs from its recorded SHA-256; restore it (git checkout) and release a new version instead")
+                    Problem(display_path(path), 1, 1, "", f"version {release.version} was published and must not change, but this file differs from its recorded SHA-256; restore it (git checkout) and release a new version instead")
                 )
     return problems
 
 
-def load_verified_log(root: Path) -> ReleaseLog:
+def load_verified_log(root: Path, *, latest_only: bool = False) -> ReleaseLog:
+    """The log, refused if a frozen file changed: of every version, or (for a diff) of the latest."""
     log = load_log(root)
-    problems = verify(log)
+    problems = verify(log.releases[-1:] if latest_only else log.releases)
     if problems:
         raise ContentError(problems)
     return log
@@ -294,6 +294,8 @@ def plan_release(
     short_notice: tuple[str, str] | None = None,
 ) -> ReleasePlan:
     """Check that a release may be made; raise ReleaseError (nothing written) when it may not."""
+    from .render import Stamp, render_notice  # imported here: reading the log (check) renders nothing
+
     paths, document = load_document(path)
     notice = build_notice(document.data)
     log = load_verified_log(paths.root)
@@ -331,6 +333,8 @@ def make_release(
     short_notice: tuple[str, str] | None = None,
 ) -> ReleasePlan:
     """Freeze the current content as the next version. All or nothing: on any error nothing is left behind."""
+    from .render import Stamp, render_notice
+
     release_plan = plan_release(
         path, effective=effective, announced=announced, reclassifications=reclassifications, short_notice=short_notice
     )

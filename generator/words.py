@@ -1,7 +1,8 @@
 """Dates, durations, countries and lists in each language's own form ("12. januar 2023", "5 år").
 
 Babel supplies the CLDR data (month names, country names, list patterns) so we do not
-maintain translations of facts that the Unicode consortium already keeps correct.
+maintain translations of facts that the Unicode consortium already keeps correct. It is imported on
+first use, so that commands which format nothing (check) do not pay for it.
 """
 
 from __future__ import annotations
@@ -9,10 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from functools import lru_cache
-
-from babel import Locale
-from babel.dates import format_date
-from babel.lists import format_list
 
 from .clauses import label
 
@@ -24,9 +21,11 @@ _DURATION = re.compile(r"^P(?:(?P<year>\d+)Y)?(?:(?P<month>\d+)M)?(?:(?P<week>\d
 
 def long_date(value: dt.date | str, lang: str) -> str:
     """12. januar 2023 / 12 January 2023."""
+    from babel.dates import format_date
+
     if isinstance(value, str):
         value = dt.date.fromisoformat(value)
-    return format_date(value, format="long", locale=LOCALES[lang])
+    return format_date(value, format="long", locale=_locale(lang))
 
 
 def duration(value: str, lang: str) -> str:
@@ -47,12 +46,22 @@ def duration(value: str, lang: str) -> str:
 
 def listing(items: list[str], lang: str) -> str:
     """a, b og c / a, b and c."""
-    return format_list(list(items), locale=LOCALES[lang]) if items else ""
+    from babel.lists import format_list
+
+    return format_list(list(items), locale=_locale(lang)) if items else ""
+
+
+@lru_cache(maxsize=None)
+def _locale(lang: str):
+    """One parsed locale per language: Babel would otherwise parse the name again on every call."""
+    from babel import Locale
+
+    return Locale.parse(LOCALES[lang])
 
 
 @lru_cache(maxsize=None)
 def _territories(lang: str) -> dict[str, str]:
-    return dict(Locale.parse(LOCALES[lang]).territories)
+    return dict(_locale(lang).territories)
 
 
 def country(code: str, lang: str) -> str:

@@ -129,17 +129,32 @@ def test_edited_frozen_version_is_detected_naming_the_file(content):
     make_release(content, effective=D(2025, 1, 1), announced=D(2024, 12, 1))
     frozen = content / "releases/1/en.md"
     frozen.write_text(frozen.read_text(encoding="utf-8").replace("Customer service", "Customer care"), encoding="utf-8")
-    problems = verify(load_log(content))
+    problems = verify(load_log(content).releases)
     assert len(problems) == 1
     assert problems[0].file.endswith("releases/1/en.md") and "must not change" in problems[0].message
     with pytest.raises(ContentError):
         load_verified_log(content)
 
 
+def test_diff_verifies_the_version_it_compares_against_and_check_verifies_all(content):
+    make_release(content, effective=D(2025, 1, 1), announced=D(2024, 12, 1))
+    edit(content, lambda d: d["retention"][0].update(period="P5Y"))
+    make_release(content, effective=D(2025, 6, 1), announced=D(2025, 4, 1))
+    old = content / "releases/1/notice.json"
+    old.write_text(old.read_text(encoding="utf-8").replace("P3Y", "P4Y"), encoding="utf-8")
+    assert load_verified_log(content, latest_only=True).latest.version == 2  # a diff against version 2 may go on
+    with pytest.raises(ContentError, match="releases/1/notice.json"):
+        load_verified_log(content)  # check and build may not
+    latest = content / "releases/2/notice.json"
+    latest.write_text(latest.read_text(encoding="utf-8").replace("P5Y", "P6Y"), encoding="utf-8")
+    with pytest.raises(ContentError, match="releases/2/notice.json"):
+        load_verified_log(content, latest_only=True)
+
+
 def test_deleted_frozen_file_is_detected(content):
     make_release(content, effective=D(2025, 1, 1), announced=D(2024, 12, 1))
     (content / "releases/1/notice.yaml").unlink()
-    assert "missing" in verify(load_log(content))[0].message
+    assert "missing" in verify(load_log(content).releases)[0].message
 
 
 def test_missing_published_url_is_reported(content, tmp_path):
