@@ -123,7 +123,8 @@ def jsonld(notice: Notice, *, base: str, version: int | None = None) -> dict[str
 
 
 def jsonld_text(notice: Notice, *, base: str, version: int | None = None) -> str:
-    return json.dumps(jsonld(notice, base=base, version=version), ensure_ascii=False, indent=2) + "\n"
+    """Compact: json's C encoder only serves calls without indent, and the site has one file per version."""
+    return json.dumps(jsonld(notice, base=base, version=version), ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 # -- record of processing activities (Art. 30(1)) ------------------------------------------

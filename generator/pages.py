@@ -306,4 +306,4 @@ def export_json(release: Release, log: ReleaseLog) -> str:
         ],
         "content": source,
     }
-    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"  # compact: see jsonld_text

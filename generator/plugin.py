@@ -64,9 +64,12 @@ class PrivacyNoticePlugin(BasePlugin[PrivacyNoticeConfig]):
         self.notice = notice
         draft = self.config.draft == "always" or (self.config.draft == "serve" and self.command == "serve")
         self.pages = {}
+        self.translations: dict[str, list[Page]] = {}  # page key -> the page in each language
         self.languages = notice.languages
         for page in plan(notice, log, today=build_date(), draft=draft, site_url=config.site_url):
             self.pages[page.src_uri] = page
+            if page.is_markdown:
+                self.translations.setdefault(page.key, []).append(page)
             files.append(
                 File.generated(
                     config,
@@ -103,8 +106,7 @@ class PrivacyNoticePlugin(BasePlugin[PrivacyNoticeConfig]):
         """The same page in every language, for the language switch and hreflang links."""
         key = "current" if spec.key == "chooser" else spec.key
         out = []
-        for other in self.pages.values():
-            if other.key == key and other.is_markdown:
-                file = self.files.get_file_from_path(other.src_uri)
-                out.append({"lang": other.lang, "name": label("language_name", other.lang), "link": file.url})
+        for other in self.translations.get(key, ()):
+            file = self.files.get_file_from_path(other.src_uri)
+            out.append({"lang": other.lang, "name": label("language_name", other.lang), "link": file.url})
         return sorted(out, key=lambda a: self.languages.index(a["lang"]) if a["lang"] in self.languages else 99)

@@ -39,6 +39,8 @@ def escape_markdown(value: str) -> str:
 
 def link_allowed(href: str) -> bool:
     """http(s), mailto, tel, and links without a scheme (anchors and our own relative links)."""
+    if ":" not in href and "&" not in href:  # no scheme, and no entity that could become a colon
+        return True
     cleaned = href
     for _ in range(3):  # entities inside entities: treat &amp;#58; like the colon a browser may end up with
         cleaned = html.unescape(cleaned)

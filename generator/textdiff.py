@@ -13,6 +13,7 @@ from functools import lru_cache
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*(\{#[^}]*\})?\s*$")
 _ATTRS = re.compile(r"\s*\{[.#][^}]*\}\s*$")
+_TABLE_RULE = re.compile(r"\|?\s*-{3,}|\|(-+\|)+$")
 
 
 @dataclass(frozen=True)
@@ -23,11 +24,12 @@ class Hunk:
 
 def _readable(line: str) -> str:
     """A Markdown line as plain reading text: no table pipes, heading marks, bold marks or attribute lists."""
-    line = _ATTRS.sub("", line).replace("**", "")
-    match = _HEADING.match(line)
-    if match:
+    if "{" in line:
+        line = _ATTRS.sub("", line)
+    line = line.replace("**", "")
+    if line.startswith("#") and (match := _HEADING.match(line)):
         return match.group(2)
-    if re.match(r"^\|?\s*-{3,}", line) or re.match(r"^\|(-+\|)+$", line):
+    if line.lstrip()[:1] in ("|", "-") and _TABLE_RULE.match(line):
         return ""
     if line.startswith("|"):
         return " · ".join(cell.strip() for cell in line.strip().strip("|").split("|"))
