@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from string import Template
 
 from .clauses import label
+from .diff import Change, Diff
 from .releases import Release, ReleaseLog
 from .words import long_date
 
@@ -47,10 +48,21 @@ def notifications(log: ReleaseLog, release: Release, site_url: str | None) -> li
             (t("notify_read_old"), f"{base}/{lang}/versions/{previous.version}/"),
             (t("notify_all_changes"), f"{base}/{lang}/versions/{release.version}/changes/"),
         ]
-        items = [c.explanation[lang] for c in changes.significant]
+        items = [c.explanation[lang] for c in told_once(changes)]
         md = [t("notify_greeting"), "", t("notify_intro"), "", *[f"- {i}" for i in items], ""]
         md += [f"- [{text}]({url})" for text, url in links] + ["", t("notify_rights"), "", t("notify_signature").replace("\n", "  \n")]
         txt = [t("notify_greeting"), "", t("notify_intro"), "", *[f"  * {i}" for i in items], ""]
         txt += [f"{text}: {url}" for text, url in links] + ["", t("notify_rights"), "", t("notify_signature")]
         out.append(Notification(lang, t("notify_subject"), "\n".join(md) + "\n", "\n".join(txt) + "\n"))
     return out
+
+
+def told_once(changes: Diff) -> list[Change]:
+    """The significant changes a customer is told, each fact once.
+
+    A new recipient that is also a new sub-processor is two changes for legal review (two rules, two
+    audiences) but one fact to a customer: it is told as the sub-processor. A transfer to a new
+    country is still told, since it says where the data goes.
+    """
+    new_sub_processors = {c.key.removeprefix("sub_processors.") for c in changes.significant if c.rule == "sub_processor_added"}
+    return [c for c in changes.significant if not (c.rule == "recipient_added" and c.key.removeprefix("recipients.") in new_sub_processors)]

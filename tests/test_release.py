@@ -186,6 +186,25 @@ def test_notification_for_a_significant_release_lists_changes_and_links(content)
     assert "[" not in en.text  # plain text has no Markdown links
 
 
+def test_a_new_sub_processor_is_told_once(content):
+    def as_processor(d):
+        d["organisation"]["roles"]["processor"] = {"description": {"nb": "Vi drifter kundenes systemer.", "en": "We run our customers' systems."}, "sub_processors": ["m365"]}
+
+    def add_mailchimp(d):
+        as_processor(d)
+        d["recipients"].append({"id": "mailchimp", "name": "Intuit Mailchimp", "kind": "processor", "service": {"nb": "nyhetsbrev", "en": "newsletters"}, "locations": ["IE"]})
+        d["organisation"]["roles"]["processor"]["sub_processors"].append("mailchimp")
+
+    edit(content, as_processor)
+    make_release(content, effective=D(2025, 1, 1), announced=D(2024, 12, 1))
+    edit(content, add_mailchimp)
+    make_release(content, effective=D(2025, 6, 1), announced=D(2025, 4, 1))
+    log = load_log(content)
+    assert {"recipient_added", "sub_processor_added"} <= {c.rule for c in log.diff(log.latest).significant}  # legal sees both rules
+    en = next(n for n in notifications(log, log.latest, None) if n.lang == "en")
+    assert en.text.count("Intuit Mailchimp") == 1 and "New sub-processor: Intuit Mailchimp" in en.text
+
+
 def test_minor_release_has_no_notification(content):
     make_release(content, effective=D(2025, 1, 1), announced=D(2024, 12, 1))
     edit(content, lambda d: d["retention"][0].update(period="P2Y"))
