@@ -54,11 +54,11 @@ def pair(a: list[str], b: list[str], cwd: Path, runs: int) -> dict:
     return {"a": med["a"], "b": med["b"], "ratio": med["a"] / med["b"], "mem_a": mem["a"] / 1024, "mem_b": mem["b"] / 1024}
 
 
-def site(versions: int) -> Path:
-    folder = WORK / f"v{versions}"
+def site(versions: int, steady: bool = False) -> Path:
+    folder = WORK / f"v{versions}{'-steady' if steady else ''}"
     if not (folder / "content/releases.yaml").exists():
         shutil.rmtree(folder, ignore_errors=True)
-        subprocess.run([sys.executable, str(REPO / "bench/synth.py"), str(folder), "--versions", str(versions)], check=True)
+        subprocess.run([sys.executable, str(REPO / "bench/synth.py"), str(folder), "--versions", str(versions), *(["--steady"] if steady else [])], check=True)
     return folder
 
 
@@ -106,6 +106,7 @@ def main() -> None:
     parser.add_argument("--versions", type=int, nargs="+", default=[10, 100, 300])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--skip-build", action="store_true", help="only measure check and diff")
+    parser.add_argument("--steady", action="store_true", help="content whose releases add nothing, so the notice keeps its size (isolates the cost per version)")
     parser.add_argument("--prepare-plain", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.prepare_plain:
@@ -122,12 +123,13 @@ def main() -> None:
         print(f"| {name} | `{a}` | `{b}` | {r['a']:.2f} | {r['b']:.2f} | **{r['ratio']:.2f}×** | {r['mem_a']:.0f} | {r['mem_b']:.0f} |", flush=True)
 
     for n in [] if args.skip_build else args.versions:
-        folder = site(n)
+        folder = site(n, args.steady)
         plain = plain_copy(folder)
         r = pair([mkdocs, "build", "-q", "-f", "mkdocs.yml", "-d", str(WORK / "out-plugin")], [mkdocs, "build", "-q", "-f", str(plain / "mkdocs.yml"), "-d", str(WORK / "out-plain")], folder, args.runs)
         builds[n] = r
+        r["markdown_bytes"] = sum(p.stat().st_size for p in (plain / "docs").rglob("*.md"))
         report(f"a. build, {n} versions × 2 languages", "mkdocs build + plugin", "mkdocs build, pre-rendered Markdown", r)
-    folder = site(args.versions[0])
+    folder = site(args.versions[0], args.steady)
     schema = str(REPO / "schema/notice.schema.json")
     notice = str(folder / "content/notice.yaml")
     report("b. check", "privacy-notice check content", "check-jsonschema --schemafile …", pair([pn, "check", "content"], [cj, "--schemafile", schema, notice], folder, args.runs))
@@ -135,7 +137,9 @@ def main() -> None:
     if len(builds) > 1:
         ns = sorted(builds)
         for small, large in zip(ns, ns[1:]):
-            print(f"\nbuild time {large} vs {small} versions: {builds[large]['a'] / builds[small]['a']:.2f}× (linear would be {large / small:.2f}×)")
+            grow = builds[large]["markdown_bytes"] / builds[small]["markdown_bytes"]
+            print(f"\nbuild time {large} vs {small} versions: ours {builds[large]['a'] / builds[small]['a']:.2f}×, plain {builds[large]['b'] / builds[small]['b']:.2f}×"
+                  f" (versions {large / small:.2f}×, Markdown of all pages {grow:.2f}×)")
 
 
 if __name__ == "__main__":

@@ -79,6 +79,7 @@ def main() -> None:
     parser.add_argument("--cookies", type=int, default=10)
     parser.add_argument("--versions", type=int, default=10)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--steady", action="store_true", help="releases change facts but add none, so the notice keeps its size")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     content = args.out / "content"
@@ -87,13 +88,14 @@ def main() -> None:
     day = dt.date(2000, 1, 1)
     for version in range(1, args.versions + 1):
         if version > 1:  # one realistic change per release: a retention period, a service text or a new cookie
-            kind = rng.choice(["retention", "service", "cookie"])
+            kind = rng.choice(["retention", "service"] if args.steady else ["retention", "service", "cookie"])
             if kind == "retention":
                 rule = rng.choice(data["retention"])
                 rule["period"] = f"P{rng.randint(1, 10)}Y{version}D"
             elif kind == "service":
                 r = rng.choice(data["recipients"])
-                r["service"] = {"nb": f"{r['service']['nb']} ({version})", "en": f"{r['service']['en']} ({version})"}
+                nb, en = (r["service"][lang].split(" (")[0] if args.steady else r["service"][lang] for lang in ("nb", "en"))
+                r["service"] = {"nb": f"{nb} ({version})", "en": f"{en} ({version})"}
             else:
                 data["cookies"].append({"name": f"added_{version}", "provider": "Benchmark AS", "party": "first", "purpose": {"nb": "innlogging", "en": "sign-in"},
                                         "category": "necessary", "duration": "session"})
