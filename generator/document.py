@@ -251,7 +251,8 @@ def _own_position(node: Any) -> tuple[int, int]:
 
 
 def format_field(data: Any, field: Iterable[PathItem]) -> str:
-    """purposes[newsletter].legal_basis: list items are named by their id when they have one."""
+    """purposes[newsletter].legal_basis, releases[2].effective: list items are named by their id (or
+    name, or version) when they have one, and by their 0-based index otherwise."""
     out = ""
     node = data
     for item in field:
@@ -259,8 +260,8 @@ def format_field(data: Any, field: Iterable[PathItem]) -> str:
             label = str(item)
             if isinstance(node, list) and 0 <= item < len(node):
                 child = node[item]
-                if isinstance(child, dict):
-                    ident = child.get("id", child.get("name"))
+                if isinstance(child, dict):  # a release-log entry is named by its version, which counts from 1
+                    ident = child.get("id", child.get("name", child.get("version")))
                     if isinstance(ident, (str, int)) and not isinstance(ident, bool) and str(ident).strip():
                         label = str(ident)
                 node = child

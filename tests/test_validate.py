@@ -398,7 +398,7 @@ def test_invalid_date_in_the_release_log(write_notice, bad):
     (path.parent / "releases.yaml").write_text(log, encoding="utf-8")
     line, column = where(log, f"effective: {bad}", bad)
     message = f"'{bad}' is not a valid date; {DATE_HINT}"
-    assert problems(path) == [f"content/releases.yaml:{line}:{column}: releases[0].effective: {message}"]
+    assert problems(path) == [f"content/releases.yaml:{line}:{column}: releases[1].effective: {message}"]
 
 
 def test_a_leap_day_is_a_valid_date(write_notice):
@@ -412,7 +412,7 @@ def test_problems_in_both_files_are_reported_together(write_notice):
     (path.parent / "releases.yaml").write_text(replace_once(RELEASES, "  - version: 1\n", "  - version: 1\n    verison: 2\n"), encoding="utf-8")
     found = problems(path)
     assert [line.split(":")[0] for line in found] == ["content/notice.yaml", "content/releases.yaml"]
-    assert found[1].endswith("releases[0].verison: unknown field 'verison'; did you mean 'version'?")
+    assert found[1].endswith("releases[1].verison: unknown field 'verison'; did you mean 'version'?")
 
 
 def test_a_symlink_pointing_outside_the_content_folder_is_refused(write_notice, tmp_path, minimal_text):
