@@ -1,8 +1,9 @@
 """Reading a clean YAML file with libyaml, the way ruamel.yaml would, or saying it cannot.
 
-ruamel.yaml is pure Python, and its round-trip scanner spends most of its time collecting comments:
-for a realistic notice that is a few hundred milliseconds on every `check`, `diff` and build.
-libyaml (PyYAML's C parser, installed with MkDocs) reads the same file in a few milliseconds.
+ruamel.yaml is pure Python, and its round-trip scanner spends much of its time collecting comments:
+for a realistic notice that is about 175 ms on every `check`, `diff` and build. libyaml (PyYAML's C
+parser, installed with MkDocs) reads the same file in 5 ms, and this module builds the same data and
+positions from it in 20 ms in all.
 
 libyaml speaks YAML 1.1, so it is used only for what the two versions agree on: the event stream.
 Scalars are resolved by ruamel's own YAML 1.2 resolver (so `no` stays a string), and positions come

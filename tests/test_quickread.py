@@ -80,6 +80,10 @@ def test_yaml_12_scalars_are_read_as_ruamel_reads_them():
     )
 
 
+def test_windows_line_endings_read_the_same():
+    assert_same_as_ruamel((REPO / "content/notice.yaml").read_text(encoding="utf-8").replace("\n", "\r\n"))
+
+
 def test_columns_count_characters_not_bytes():
     fast, _ = read_clean('a: {b: "æøå", c: x}\n', MAX_DEPTH)
     assert tuple(fast["a"].lc.key("c")) == (0, 14)
