@@ -76,7 +76,7 @@ def test_yaml_12_scalars_are_read_as_ruamel_reads_them():
     assert_same_as_ruamel(
         "a: no\nb: yes\nc: on\nd: 2024-02-30\ne: ~\nf:\ng: true\nh: FALSE\ni: -12\nj: '007'\nk: +47 22 33 44 55\nl: 12:30\n"
         'm: "æøå"\nn: {o: "ø", p: [1, x, "y"]}\nq: |\n  line one\n  line two\nr: >-\n  folded\n  text\n1: number key\n'
-        "s:\n- indentless\n- [flow, 'list']\n---\n"[:-4]
+        "s:\n- indentless\n- [flow, 'list']\n"
     )
 
 
@@ -119,31 +119,16 @@ def test_anything_uncertain_is_left_to_ruamel(text):
     assert read_clean(text, MAX_DEPTH) is None
 
 
-def test_nesting_limit_matches_ruamels():
-    def nested(depth: int) -> str:
-        return "a: " + "{b: " * (depth - 1) + "1" + "}" * (depth - 1) + "\n"
-
+def test_nesting_limit_matches_ruamels(tmp_path, monkeypatch):
+    monkeypatch.setattr(document, "read_clean", lambda *args: None)  # read_document: ruamel.yaml only
     for depth in (MAX_DEPTH, MAX_DEPTH + 1):
-        text = nested(depth)
+        path = tmp_path / f"nested-{depth}.yaml"
+        path.write_text("a: " + "{b: " * (depth - 1) + "1" + "}" * (depth - 1) + "\n", encoding="utf-8")
         try:
-            ruamel_tree_ok = _loads_with_ruamel_only(text) is not None
+            ruamel_reads_it = document.read_document(path).data is not None
         except ContentError:
-            ruamel_tree_ok = False
-        assert (read_clean(text, MAX_DEPTH) is not None) == ruamel_tree_ok
-
-
-def _loads_with_ruamel_only(text: str, tmp: Path | None = None):
-    import tempfile
-
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "x.yaml"
-        path.write_text(text, encoding="utf-8")
-        original = document.read_clean
-        document.read_clean = lambda *a: None
-        try:
-            return document.read_document(path).data
-        finally:
-            document.read_clean = original
+            ruamel_reads_it = False
+        assert (read_clean(path.read_text(encoding="utf-8"), MAX_DEPTH) is not None) == ruamel_reads_it
 
 
 BASES = [(REPO / name).read_text(encoding="utf-8") for name in ("tests/fixtures/minimal/notice.yaml", "content/notice.yaml", "content/releases.yaml")]
