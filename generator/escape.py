@@ -58,17 +58,19 @@ def xml_text(value: str) -> str:
 # -- JSON -------------------------------------------------------------------------------------
 
 
+_JSON_INVISIBLE = re.compile("[\x7f-\x9f\u2028\u2029\u200e\u200f\u061c" + BIDI_CONTROLS + "]")
+
+
 def json_text(value: object, *, indent: int | None = None, compact: bool = False) -> str:
-    """json.dumps, safe to write as UTF-8 and to embed in HTML <script>: lone surrogates are \\u-escaped
-    by ensure_ascii where needed, and < > & U+2028 U+2029 never appear raw."""
+    """json.dumps, safe to write as UTF-8, to embed in HTML <script> and to print: lone surrogates are
+    \\u-escaped by ensure_ascii where needed; < > &, C1 controls, bidi controls, U+2028/9 never appear raw."""
     separators = (",", ":") if compact else None
     text = _json.dumps(value, ensure_ascii=False, indent=indent, separators=separators)
     if _SURROGATE.search(text):  # only a lone surrogate makes ensure_ascii=False unwritable
         text = _json.dumps(value, ensure_ascii=True, indent=indent, separators=separators)
-    return (
-        text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-        .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-    )  # these appear only inside JSON strings, where the \\u form means the same
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    # outside strings JSON has none of these, so the \\u form means the same: safe in <script> and on a terminal
+    return _JSON_INVISIBLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 # -- CSV --------------------------------------------------------------------------------------
