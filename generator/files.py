@@ -169,8 +169,14 @@ def staging_dir(target: Path) -> Path:
     remove_leftovers(target)
     folder = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
     os.chmod(folder, dir_mode())
-    (folder / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+    write_text(folder / MARKER, MARKER_TEXT)
     return folder
+
+
+def write_marker(folder: Path) -> None:
+    """Mark `folder` as output of this tool, so a later run may replace it (guard_output)."""
+    if folder.is_dir() and not (folder / MARKER).is_file():
+        write_atomically(folder / MARKER, lambda f: f.write(MARKER_TEXT))
 
 
 def remove_leftovers(target: Path) -> None:

@@ -21,12 +21,10 @@ Released versions are shown from their frozen text; only the banner and the link
 from __future__ import annotations
 
 import datetime as dt
-import json
 import posixpath
 from dataclasses import dataclass, field
 from string import Template
 from typing import Mapping
-from xml.sax.saxutils import escape as xml_escape
 
 from .clauses import label
 from .diff import Change
@@ -34,6 +32,8 @@ from .exports import jsonld_text
 from .model import Notice
 from .releases import Release, ReleaseLog
 from .render import Stamp, render_notice, render_subprocessors
+from .escape import json_text
+from .escape import xml_text as xml_escape  # XML 1.0: markup escaped, forbidden characters replaced
 from .safety import escape_text
 from .textdiff import as_markdown, hunks
 from .words import listing, long_date
@@ -306,4 +306,4 @@ def export_json(release: Release, log: ReleaseLog) -> str:
         ],
         "content": source,
     }
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"  # compact: see jsonld_text
+    return json_text(data, compact=True) + "\n"  # compact: see jsonld_text

@@ -19,10 +19,11 @@ from .clauses import label
 from .config import PrivacyNoticeConfig
 from .content import load_notice, locate_content
 from .errors import ContentError, NoticeError
+from .files import guard_output, write_marker
 from .pages import Page, plan
 from .records import write_records
 from .releases import build_date, load_verified_log, missing_urls
-from .safety import LinkPolicy
+from .safety import LinkPolicy, sanitise_html
 
 #: Markdown features the rendered notice relies on: tables, {#anchor} and {.class} attributes, permalinks.
 REQUIRED_EXTENSIONS = ("tables", "attr_list", "toc")
@@ -50,7 +51,24 @@ class PrivacyNoticePlugin(BasePlugin[PrivacyNoticeConfig]):
         # which links the same page in the other language) but emits no site-wide hreflang links of its
         # own; main.html adds the per-page ones.
         config.extra["alternate"] = True
+        self._guard_outputs(config)
         return config
+
+    def _guard_outputs(self, config: MkDocsConfig) -> None:
+        """Refuse, before MkDocs empties anything, a site_dir or records_dir that is not a place for output."""
+        if self.command != "build":
+            return  # `mkdocs serve` builds into a temporary folder of its own
+        from .site import protected_paths
+
+        project = Path(config.config_file_path).parent
+        try:
+            guard_output(Path(config.site_dir), project=project, protected=protected_paths(config), what="site folder")
+            if self.config.records_dir:
+                records = project / self.config.records_dir
+                protected = {**protected_paths(config), "the site folder": Path(config.site_dir)}
+                guard_output(records, project=project, protected=protected, what="records folder")
+        except NoticeError as exc:
+            raise PluginError(str(exc)) from None
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         try:
@@ -88,8 +106,14 @@ class PrivacyNoticePlugin(BasePlugin[PrivacyNoticeConfig]):
         missing = missing_urls(self.log, Path(config.site_dir))
         if missing:
             raise PluginError(f"the build no longer serves {len(missing)} published URL(s): {', '.join(missing)}")
+        write_marker(Path(config.site_dir))
         if self.config.records_dir and self.command == "build":
             write_records(self.notice, self.log, Path(config.config_file_path).parent / self.config.records_dir)
+
+    def on_page_content(self, html: str, *, page: MkDocsPage, config: MkDocsConfig, files: Files) -> str:
+        """Second layer: whatever the renderer let through, the page content is cut down to an
+        allow-list (safety.sanitise_html) before Material wraps it in its own page chrome."""
+        return sanitise_html(html)
 
     def on_page_markdown(self, markdown: str, *, page: MkDocsPage, config: MkDocsConfig, files: Files) -> str:
         spec = self.pages.get(page.file.src_uri)

@@ -7,9 +7,9 @@ comments and job summaries), text (terminals), json (tools).
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 
+from .escape import json_text
 from .diff import Diff
 from .model import Notice
 from .render import Stamp, render_notice
@@ -130,7 +130,7 @@ def as_json_report(r: Review) -> str:
         ],
         "text_diff": {lang: as_text(found) for lang, found in r.text_hunks.items()},
     }
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return json_text(data, indent=2) + "\n"
 
 
 FORMATS = {"markdown": as_markdown_report, "text": as_text_report, "json": as_json_report}

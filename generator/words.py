@@ -67,3 +67,13 @@ def _territories(lang: str) -> dict[str, str]:
 def country(code: str, lang: str) -> str:
     """NO -> Norge / Norway; unknown codes are shown as written."""
     return _territories(lang).get(code, code)
+
+
+#: Babel's territories that ISO 3166-1 does not assign (regions, reserved and private-use codes).
+_NOT_ISO = {"AC", "CP", "CQ", "DG", "EA", "EU", "EZ", "IC", "QO", "TA", "UN", "XA", "XB", "XK", "ZZ"}
+
+
+@lru_cache(maxsize=None)
+def iso_countries() -> frozenset[str]:
+    """The ISO 3166-1 alpha-2 codes (from Babel's CLDR data, less CLDR's own additions)."""
+    return frozenset(code for code in _territories("en") if len(code) == 2 and code.isalpha() and code not in _NOT_ISO)
