@@ -121,6 +121,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command is None:
             parser.print_help()
             return EXIT_USAGE
+        _check_environment()
         code = _run(args)
         sys.stdout.flush()
         return code
@@ -144,6 +145,12 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INVALID
     except KeyboardInterrupt:
         return 130
+
+
+def _check_environment() -> None:
+    """Environment values are options too: refuse a bad one before any work, in one line."""
+    if "SOURCE_DATE_EPOCH" in os.environ:
+        _today()
 
 
 def os_error(exc: OSError) -> str:
@@ -254,8 +261,15 @@ def _diff(args: argparse.Namespace) -> int:
 
 
 def _release(args: argparse.Namespace) -> int:
+    from .consistency import text_problem
     from .diff import Reclassification
     from .releases import make_release, plan_release
+
+    for option in ("reason", "short_notice_reason", "approved_by"):
+        value = getattr(args, option)
+        why = text_problem(value, multiline=False) if value is not None else None
+        if why:
+            raise UsageError(f"--{option.replace('_', '-')} {why}: it is recorded in the release log")
 
     reclassifications = []
     for item in args.reclassify:

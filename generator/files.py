@@ -18,14 +18,14 @@ import tempfile
 from pathlib import Path
 from typing import Callable, Iterator, TextIO
 
-from .errors import NoticeError, display_path
+from .errors import NoticeError, UsageError, display_path
 
 #: Written into every folder the tool creates for output; a non-empty folder without it is not ours.
 MARKER = ".privacy-notice-output"
 MARKER_TEXT = "Written by privacy-notice. Each build replaces this folder; do not keep other files here.\n"
 
 
-class OutputError(NoticeError):
+class OutputError(UsageError):
     """An output target that would overwrite something that is not output."""
 
 

@@ -59,11 +59,12 @@ def build_site(config_file: Path, *, site_dir: Path | None = None, strict: bool 
 def protected_paths(config) -> dict[str, Path]:
     """What no output may replace: the configuration file, the docs folder and the content folder."""
     project = Path(config.config_file_path).parent
-    paths = {"the configuration file": Path(config.config_file_path), "the docs folder": Path(config.docs_dir)}
+    paths = {}
     plugin = config.plugins.get("privacy-notice") if hasattr(config.plugins, "get") else None
     if plugin is not None:
         content = project / plugin.config.content
         paths["the content folder"] = content.parent if content.is_file() else content
+    paths.update({"the configuration file": Path(config.config_file_path), "the docs folder": Path(config.docs_dir)})
     return paths
 
 
