@@ -12,7 +12,6 @@ import io
 import json
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
-from pathlib import Path
 
 import markdown
 import pytest

@@ -20,7 +20,6 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
 import yaml
 
 from generator.releases import LOG_HEADER, load_verified_log
