@@ -9,7 +9,6 @@ the package and the plugin registers them with Material itself, so a site needs 
 
 from __future__ import annotations
 
-import posixpath
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -70,11 +69,14 @@ def _use_theme(config: MkDocsConfig) -> None:
 
 def _font_configured(config: MkDocsConfig) -> bool:
     """Whether mkdocs.yml itself names a font (Material's default, Roboto from Google, is replaced quietly)."""
-    for user in config.user_configs:
-        theme = user.get("theme")
-        if isinstance(theme, dict) and theme.get("font") not in (None, False):
-            return True
-    return False
+    from .document import read_document
+
+    try:
+        data = read_document(Path(config.config_file_path)).data
+    except (NoticeError, OSError, TypeError):
+        return False
+    theme = data.get("theme") if isinstance(data, dict) else None
+    return isinstance(theme, dict) and theme.get("font") not in (None, False)
 
 
 def _self_hosts_fonts(config: MkDocsConfig) -> bool:
@@ -131,7 +133,9 @@ class PrivacyNoticePlugin(BasePlugin[PrivacyNoticeConfig]):
             existing = files.get_file_from_path(path)
             if existing is not None and existing.generated_by != "privacy-notice":
                 hint = "" if self.prefix else " (or set the plugin's prefix option, e.g. prefix: privacy)"
-                raise PluginError(f"{posixpath.join(config.docs_dir, path)}: the privacy notice would replace this page; move it{hint}")
+                where = Path(config.docs_dir, path)
+                where = where.relative_to(Path(config.config_file_path).parent) if where.is_relative_to(Path(config.config_file_path).parent) else where
+                raise PluginError(f"{where.as_posix()}: the privacy notice would replace this page; move it{hint}")
         for path, page, text in generated:
             self.pages[path] = page
             if page.is_markdown:
