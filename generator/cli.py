@@ -136,7 +136,8 @@ def _run(args: argparse.Namespace) -> int:
         if errors:
             print(f"{len(errors)} problem{'s' if len(errors) != 1 else ''} found.", file=sys.stderr)
             return EXIT_INVALID
-        print(f"{args.path}: valid.")
+        warnings = len(problems) - len(errors)  # listed above; counted here so "valid" never hides them
+        print(f"{args.path}: valid, {warnings} warning{'s' if warnings != 1 else ''}.")
         return EXIT_OK
     if args.command == "diff":
         return _diff(args)

@@ -11,6 +11,7 @@ from typing import Any, Callable, Iterator
 
 from .document import Document, FieldPath
 from .errors import Problem
+from .model import EEA
 
 #: Collections whose items have a stable id, and the field holding it.
 COLLECTIONS = {
@@ -31,7 +32,10 @@ REFERENCES = [
     (("purposes", "*", "data_subjects", "*"), "data_subjects"),
     (("purposes", "*", "categories", "*"), "data_categories"),
     (("purposes", "*", "recipients", "*"), "recipients"),
-    (("purposes", "*", "retention"), "retention"),
+    (("purposes", "*", "retention"), "retention"),  # one rule, by id
+    (("purposes", "*", "retention", "*", "rule"), "retention"),  # rules with conditions
+    (("sources", "*", "purposes", "*"), "purposes"),
+    (("data_categories", "*", "data_subjects", "*"), "data_subjects"),
     (("cookies", "*", "recipient"), "recipients"),
     (("organisation", "roles", "processor", "sub_processors", "*"), "recipients"),
     (("organisation", "roles", "joint_controllers", "*", "purposes", "*"), "purposes"),
@@ -57,6 +61,7 @@ def check(document: Document, clause_ids: Callable[[], frozenset[str]]) -> list[
             if isinstance(value, str) and value not in ids[target]:
                 problems.append(document.problem(field, _dangling(value, target, ids[target])))
     problems += _purpose_rules(document, ids)
+    problems += _transfer_countries(document)
     problems += _org_numbers(document)
     clauses = data.get("clauses")
     if isinstance(clauses, dict) and clauses:
@@ -167,6 +172,25 @@ def _purpose_rules(document: Document, ids: dict[str, set[str]]) -> list[Problem
                     "legitimate_interests needs the interest itself: add 'legitimate_interest' with the text in each language",
                 )
             )
+        requirement = purpose.get("requirement")
+        if isinstance(requirement, dict) and requirement.get("kind") != "observed" and "consequence" not in requirement:
+            problems.append(
+                document.problem(
+                    ("purposes", i, "requirement"),
+                    "missing required field 'consequence': say what happens if the person does not give the data "
+                    "(only kind 'observed', data recorded automatically, needs none)",
+                )
+            )
+        uses = purpose.get("retention")
+        if isinstance(uses, list) and len(uses) > 1:
+            for j, use in enumerate(uses):
+                if isinstance(use, dict) and not use.get("condition"):
+                    problems.append(
+                        document.problem(
+                            ("purposes", i, "retention", j),
+                            "with more than one retention rule, each needs the condition it applies under: add 'condition' with the text in each language",
+                        )
+                    )
         categories = purpose.get("categories") if isinstance(purpose.get("categories"), list) else []
         used_special = [c for c in categories if isinstance(c, str) and c in special]
         if used_special and not purpose.get("art9_basis"):
@@ -176,6 +200,31 @@ def _purpose_rules(document: Document, ids: dict[str, set[str]]) -> list[Problem
                     f"uses the special category '{used_special[0]}' (GDPR Art. 9) but gives no 'art9_basis'",
                 )
             )
+    return problems
+
+
+def _transfer_countries(document: Document) -> list[Problem]:
+    """A safeguard given per destination must name the recipient's own third countries, each once."""
+    problems = []
+    recipients = document.data.get("recipients")
+    for i, r in enumerate(recipients if isinstance(recipients, list) else []):
+        if not isinstance(r, dict) or not isinstance(r.get("transfer"), list):
+            continue
+        locations = r.get("locations") if isinstance(r.get("locations"), list) else []
+        seen: set[str] = set()
+        for j, safeguard in enumerate(r["transfer"]):
+            countries = safeguard.get("countries") if isinstance(safeguard, dict) else None
+            for k, country in enumerate(countries if isinstance(countries, list) else []):
+                field = ("recipients", i, "transfer", j, "countries", k)
+                if not isinstance(country, str):
+                    continue
+                if country in EEA:
+                    problems.append(document.problem(field, f"'{country}' is in the EU/EEA: no transfer safeguard is needed there; remove it"))
+                elif country not in locations:
+                    problems.append(document.problem(field, f"'{country}' is not among this recipient's locations ({', '.join(map(str, locations))}): add it there or remove it here"))
+                elif country in seen:
+                    problems.append(document.problem(field, f"'{country}' already has a safeguard above: give each country one"))
+                seen.add(country)
     return problems
 
 

@@ -37,12 +37,12 @@ def project(tmp_path: Path) -> Path:
 def test_check_on_the_fixture_file_exits_0(tmp_path):
     result = run("check", str(MINIMAL), cwd=tmp_path)
     assert (result.returncode, result.stderr) == (0, "")
-    assert result.stdout == f"{MINIMAL}: valid.\n"
+    assert result.stdout == f"{MINIMAL}: valid, 0 warnings.\n"
 
 
 def test_check_defaults_to_the_content_folder(project):
     result = run("check", cwd=project)
-    assert (result.returncode, result.stdout, result.stderr) == (0, "content: valid.\n", "")
+    assert (result.returncode, result.stdout, result.stderr) == (0, "content: valid, 0 warnings.\n", "")
 
 
 def test_check_on_a_broken_copy_prints_one_line_per_problem_and_exits_1(project):

@@ -8,7 +8,7 @@ import pytest
 
 from generator.content import load_notice
 from generator.errors import ContentError
-from generator.model import DATATILSYNET, EEA, Notice, Recipient, Text
+from generator.model import DATATILSYNET, EEA, Notice, Recipient, RetentionUse, Text
 from tests.notice_text import MINIMAL
 
 
@@ -84,7 +84,7 @@ def test_references_are_kept_as_ids_in_file_order(notice):
         ("customers",),
         ("contact_details",),
         ("mail_host",),
-        "three_years",
+        (RetentionUse("three_years"),),
     )
     assert notice.sources[0].from_data_subject and notice.indirect_sources == ()
 
@@ -175,7 +175,8 @@ def test_the_eea_is_the_eu_plus_iceland_liechtenstein_and_norway():
 
 def test_transfers_list_recipients_outside_the_eea(notice):
     assert [r.id for r in notice.transfers] == ["mail_host"]
-    assert notice.recipients[0].transfer.safeguard == "scc"
+    [transfer] = notice.recipients[0].transfers
+    assert transfer.safeguard == "scc" and transfer.countries == notice.recipients[0].third_countries
     assert isinstance(notice.recipients[0], Recipient)
 
 
