@@ -526,3 +526,7 @@ def lints_table() -> str:
     cell = lambda text: text.replace("|", "\\|")  # noqa: E731
     rows += [f"| `{x.id}` | {cell(x.source)} | {x.severity} | {cell(x.message)} |" for x in LINTS.values()]
     return "\n".join(rows) + "\n"
+
+
+if __name__ == "__main__":  # python -m generator.completeness > the table in docs/checks.md
+    print(lints_table(), end="")

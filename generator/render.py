@@ -299,7 +299,7 @@ class _Renderer:
 
     def retention_of(self, p: Purpose) -> str:
         """A purpose's retention: one rule, or each rule led by the condition it applies under."""
-        return "; ".join(self.retention_use(use) for use in p.retention)
+        return ". ".join(self.retention_use(use) for use in p.retention)
 
     def retention_use(self, use: RetentionUse) -> str:
         phrase = self.retention_phrase(self.n.retention_rule(use.rule))
