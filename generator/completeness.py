@@ -138,7 +138,11 @@ def _checklist(n: Notice, document: Document, new_purposes: tuple[str, ...]) -> 
     for r in n.transfers:
         if r.unprotected_countries:  # an error: the page would name a transfer without its basis
             i = _index(document, "recipients", r.id)
-            where = "recipients[{0}].transfer.safeguard".format(r.id) if not r.transfers else f"recipients[{r.id}].transfer (a list entry with countries: [{', '.join(r.unprotected_countries)}])"
+            where = (
+                f"recipients[{r.id}].transfer.safeguard"
+                if not r.transfers
+                else f"recipients[{r.id}].transfer (a list entry with countries: [{', '.join(r.unprotected_countries)}])"
+            )
             yield Finding(
                 "art13_1_f_transfer",
                 ("recipients", i, "locations"),

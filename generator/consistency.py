@@ -62,6 +62,7 @@ def check(document: Document, clause_ids: Callable[[], frozenset[str]]) -> list[
                 problems.append(document.problem(field, _dangling(value, target, ids[target])))
     problems += _purpose_rules(document, ids)
     problems += _transfer_countries(document)
+    problems += _category_subjects(document)
     problems += _org_numbers(document)
     clauses = data.get("clauses")
     if isinstance(clauses, dict) and clauses:
@@ -225,6 +226,33 @@ def _transfer_countries(document: Document) -> list[Problem]:
                 elif country in seen:
                     problems.append(document.problem(field, f"'{country}' already has a safeguard above: give each country one"))
                 seen.add(country)
+    return problems
+
+
+def _category_subjects(document: Document) -> list[Problem]:
+    """A category said to be about some groups must be used by a purpose that concerns each of them."""
+    problems = []
+    data = document.data
+    categories, purposes = data.get("data_categories"), data.get("purposes")
+    if not isinstance(categories, list) or not isinstance(purposes, list):
+        return problems
+    for i, category in enumerate(categories):
+        if not isinstance(category, dict) or not isinstance(category.get("data_subjects"), list):
+            continue
+        concerned = {
+            s
+            for p in purposes
+            if isinstance(p, dict) and isinstance(p.get("categories"), list) and category.get("id") in p["categories"]
+            for s in (p.get("data_subjects") if isinstance(p.get("data_subjects"), list) else [])
+        }
+        for j, subject in enumerate(category["data_subjects"]):
+            if isinstance(subject, str) and subject not in concerned:
+                problems.append(
+                    document.problem(
+                        ("data_categories", i, "data_subjects", j),
+                        f"no purpose that uses '{category.get('id')}' concerns '{subject}': add '{subject}' to such a purpose's data_subjects, or remove it here",
+                    )
+                )
     return problems
 
 

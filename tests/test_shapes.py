@@ -199,3 +199,63 @@ def test_either_shape_is_checked_as_strictly_as_one(tmp_path, change, field, wor
     change(d)
     [problem] = [p for p in check_all(f.write_content(tmp_path / "content", d)) if p.severity == "error"]
     assert problem.field == field and words in problem.message
+
+
+# -- the change log reads the new structures as a reviewer and a customer need them ---------------------------
+
+def changes(old, new):
+    from generator.diff import diff
+
+    return diff(f.notice(old), f.notice(new)).changes
+
+
+def test_a_new_recipient_given_as_a_category_is_announced_by_its_category():
+    old = f.data()
+    new = f.data()
+    new["recipients"].append(AUDITOR)
+    [change] = changes(old, new)
+    assert change.significant and change.explanation["nb"] == "Ny mottaker: revisoren vår."
+    assert change.explanation["en"] == "New recipient: our auditor."
+
+
+def test_a_further_retention_rule_under_a_new_condition_is_significant():
+    old = f.data()
+    new = f.data()
+    new["purposes"][0]["retention"] = [
+        {"rule": "three_years", "condition": {"nb": "Som kunde", "en": "As a customer"}},
+        {"rule": "bookkeeping", "condition": {"nb": "For fakturaer", "en": "For invoices"}},
+    ]
+    found = changes(old, new)
+    longer = [c for c in found if c.rule == "retention_longer"]
+    assert longer and longer[0].significant
+    assert "For fakturaer: 5 år" in longer[0].explanation["nb"] and "For invoices: 5 years" in longer[0].explanation["en"]
+
+
+def test_a_changed_safeguard_names_the_destination_it_concerns():
+    old = f.data()
+    old["recipients"][0]["locations"] = ["IE", "US", "IN"]
+    old["recipients"][0]["transfer"] = [{"countries": ["US", "IN"], "safeguard": "scc"}]
+    new = f.data()
+    new["recipients"][0]["locations"] = ["IE", "US", "IN"]
+    new["recipients"][0]["transfer"] = [{"countries": ["US"], "safeguard": "adequacy"}, {"countries": ["IN"], "safeguard": "scc"}]
+    [change] = changes(old, new)
+    assert change.rule == "safeguard_changed" and change.key == "recipients.m365.transfer.US"
+    assert "USA" in change.explanation["nb"] and "United States" in change.explanation["en"] and "India" not in change.explanation["en"]
+
+
+def test_a_source_that_starts_feeding_another_purpose_is_a_new_source_for_it():
+    old = f.data()
+    old["sources"][0]["purposes"] = ["customer_service"]
+    new = f.data()
+    new["sources"][0]["purposes"] = ["customer_service", "bookkeeping"]
+    [change] = changes(old, new)
+    assert change.rule == "source_added" and change.significant and "Regnskap" in change.explanation["nb"] + str(change.new)
+
+
+def test_a_category_cannot_be_about_a_group_no_purpose_using_it_concerns(tmp_path):
+    from generator.check import check_all
+
+    d = f.data()
+    d["data_categories"][1]["data_subjects"] = ["visitors"]  # invoices are used only by bookkeeping, about customers
+    [problem] = check_all(f.write_content(tmp_path / "content", d))
+    assert problem.field == "data_categories[invoices].data_subjects[0]" and "no purpose that uses 'invoices' concerns 'visitors'" in problem.message
