@@ -350,16 +350,25 @@ def _response_time(n: Notice, document: Document) -> Iterator[tuple[FieldPath, s
 
 
 def _consent_for_service(n: Notice, document: Document) -> Iterator[tuple[FieldPath, str]]:
-    service = re.compile(r"\b(?:levere|levering|leveranse|bestilling|ordre|kundeforhold|avtalen|delivery|deliver|provision of (?:the |our )?services?|orders?|customer relationship|your account|the contract)\b", re.I)
     for i, p in enumerate(n.purposes):
-        if p.legal_basis != "consent":
-            continue
-        if p.requirement and p.requirement.kind in ("contractual", "contract_precondition"):
+        if p.legal_basis == "consent" and p.requirement and p.requirement.kind in ("contractual", "contract_precondition"):
             yield ("purposes", i, "legal_basis"), f"purpose `{p.id}` is based on consent, yet the data is required for the contract ({p.requirement.kind})"
-            continue
-        found = next((m for text in p.name.values.values() if (m := service.search(text))), None)
+
+
+_DELIVERY = re.compile(
+    r"\b(?:levere|levering|leveranse|bestilling|ordre|kundeforhold|avtalen|delivery|deliver|provision of (?:the |our )?services?|orders?|"
+    r"customer relationship|your account|the contract)\b",
+    re.I,
+)
+
+
+def _consent_for_delivery_wording(n: Notice, document: Document) -> Iterator[tuple[FieldPath, str]]:
+    for i, p in enumerate(n.purposes):
+        if p.legal_basis != "consent" or (p.requirement and p.requirement.kind in ("contractual", "contract_precondition")):
+            continue  # the structural case is lint_consent_for_service
+        found = next((m for text in p.name.values.values() if (m := _DELIVERY.search(text))), None)
         if found:
-            yield ("purposes", i, "legal_basis"), f"purpose `{p.id}` (“{found.group(0)}”) delivers the service the person signed up for, on consent"
+            yield ("purposes", i, "legal_basis"), f"purpose `{p.id}` is named for delivering the service (“{found.group(0)}”) and is based on consent"
 
 
 def _derogation_for_processor(n: Notice, document: Document) -> Iterator[tuple[FieldPath, str]]:
@@ -418,6 +427,15 @@ LINTS: dict[str, Lint] = {
             "freely given, and it can be withdrawn at any time. Use legal_basis: contract for what the contract needs, and keep consent "
             "for extras the person can refuse without losing the service",
             _consent_for_service,
+        ),
+        Lint(
+            "lint_consent_for_delivery",
+            "GDPR Art. 6(1)(b) and Art. 7(4); EDPB Guidelines 05/2020 on consent",
+            "warning",
+            "the purpose's name says it delivers what the person signed up for, yet its basis is consent: if the contract needs "
+            "it, use legal_basis: contract; if it is an extra the person can refuse without losing the service, rename the "
+            "purpose so the name says so",
+            _consent_for_delivery_wording,
         ),
         Lint(
             "lint_derogation_for_processor",

@@ -206,12 +206,15 @@ def test_consent_by_accepting_the_notice(tmp_path, lang, text, fires):
 def test_consent_as_the_basis_for_delivering_the_service(tmp_path):
     d = f.data()
     d["purposes"][0]["legal_basis"] = "consent"  # customer_service, whose data is contractual
-    assert "lint_consent_for_service" in only(tmp_path, d)
-    d["purposes"][0]["requirement"]["kind"] = "voluntary"
+    [problem] = findings(tmp_path, d)
+    assert "lint_consent_for_service" in problem.message and problem.severity == "error" and "legal_basis: contract" in problem.message
+    d["purposes"][0]["requirement"]["kind"] = "voluntary"  # an extra the person may refuse: lawful on consent
+    assert findings(tmp_path, d) == []
     d["purposes"][0]["name"] = {"nb": "Levering av bestillingen", "en": "Delivery of your order"}
-    assert "lint_consent_for_service" in only(tmp_path, d)
+    [problem] = findings(tmp_path, d)
+    assert "lint_consent_for_delivery" in problem.message and problem.severity == "warning"
     d["purposes"][0]["name"] = {"nb": "Nyhetsbrev", "en": "Newsletter"}
-    assert "lint_consent_for_service" not in only(tmp_path, d)
+    assert findings(tmp_path, d) == []
 
 
 def test_art_49_derogation_for_a_routine_processor(tmp_path):
