@@ -15,7 +15,7 @@ from typing import Callable, Iterator
 from .consistency import text_maps
 from .document import Document, FieldPath
 from .errors import Problem
-from .model import EEA, Notice, Retention
+from .model import EEA, DataCategory, Notice, Retention
 
 #: The checklist: id -> (article, condition in words, always required?)
 CHECKLIST: dict[str, tuple[str, str, bool]] = {
@@ -296,11 +296,16 @@ _ART9_WORDS = re.compile(
 )
 
 
+def _category_words(category: DataCategory) -> str:
+    """What a category is called and what it holds, in every language: where its nature shows."""
+    return " ".join([*category.name.values.values(), *(category.examples.values.values() if category.examples else ())])
+
+
 def _special_unmarked(n: Notice, document: Document) -> Iterator[tuple[FieldPath, str]]:
     for i, category in enumerate(n.data_categories):
         if category.special:
             continue
-        words = " ".join([*category.name.values.values(), *(category.examples.values.values() if category.examples else ())])
+        words = _category_words(category)
         found = _ART9_WORDS.search(words)
         if found:
             yield ("data_categories", i, "name"), f"data category `{category.id}` mentions “{found.group(0)}” but is not marked as a special category"
@@ -315,7 +320,7 @@ _NATIONAL_ID = re.compile(
 
 def _national_id_without_need(n: Notice, document: Document) -> Iterator[tuple[FieldPath, str]]:
     for i, category in enumerate(n.data_categories):
-        words = " ".join([*category.name.values.values(), *(category.examples.values.values() if category.examples else ())])
+        words = _category_words(category)
         found = _NATIONAL_ID.search(words)
         if not found or category.need:
             continue
