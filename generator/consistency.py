@@ -63,6 +63,7 @@ def check(document: Document, clause_ids: Callable[[], frozenset[str]]) -> list[
     problems += _purpose_rules(document, ids)
     problems += _transfer_countries(document)
     problems += _category_subjects(document)
+    problems += _source_purposes(document)
     problems += _org_numbers(document)
     clauses = data.get("clauses")
     if isinstance(clauses, dict) and clauses:
@@ -251,6 +252,28 @@ def _category_subjects(document: Document) -> list[Problem]:
                     document.problem(
                         ("data_categories", i, "data_subjects", j),
                         f"no purpose that uses '{category.get('id')}' concerns '{subject}': add '{subject}' to such a purpose's data_subjects, or remove it here",
+                    )
+                )
+    return problems
+
+
+def _source_purposes(document: Document) -> list[Problem]:
+    """A source said to feed a purpose must supply some of the data that purpose uses."""
+    problems = []
+    sources, purposes = document.data.get("sources"), document.data.get("purposes")
+    if not isinstance(sources, list) or not isinstance(purposes, list):
+        return problems
+    uses = {p.get("id"): p.get("categories") for p in purposes if isinstance(p, dict) and isinstance(p.get("categories"), list)}
+    for i, source in enumerate(sources):
+        if not isinstance(source, dict) or not isinstance(source.get("purposes"), list) or not isinstance(source.get("categories"), list):
+            continue
+        for j, ident in enumerate(source["purposes"]):
+            if ident in uses and not set(uses[ident]) & set(c for c in source["categories"] if isinstance(c, str)):
+                problems.append(
+                    document.problem(
+                        ("sources", i, "purposes", j),
+                        f"purpose '{ident}' uses none of this source's categories ({', '.join(map(str, source['categories']))}): "
+                        "add the category to the purpose, or remove the purpose here",
                     )
                 )
     return problems

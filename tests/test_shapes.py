@@ -259,3 +259,23 @@ def test_a_category_cannot_be_about_a_group_no_purpose_using_it_concerns(tmp_pat
     d["data_categories"][1]["data_subjects"] = ["visitors"]  # invoices are used only by bookkeeping, about customers
     [problem] = check_all(f.write_content(tmp_path / "content", d))
     assert problem.field == "data_categories[invoices].data_subjects[0]" and "no purpose that uses 'invoices' concerns 'visitors'" in problem.message
+
+
+def test_a_source_cannot_feed_a_purpose_that_uses_none_of_its_data(tmp_path):
+    from generator.check import check_all
+
+    d = f.data()
+    d["sources"].append({"id": "brreg", "kind": "public_register", "name": {"nb": "Enhetsregisteret", "en": "the business register"},
+                         "categories": ["invoices"], "publicly_accessible": True, "purposes": ["customer_service"]})
+    [problem] = check_all(f.write_content(tmp_path / "content", d))
+    assert problem.field == "sources[brreg].purposes[0]" and "uses none of this source's categories" in problem.message
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_need_for_a_national_identity_number_is_shown_with_the_category(lang):
+    d = f.data()
+    d["data_categories"][0]["examples"] = {"nb": "navn og fødselsnummer", "en": "name and national identity number"}
+    d["data_categories"][0]["need"] = {"nb": "for å identifisere deg sikkert overfor banken", "en": "to identify you securely to the bank"}
+    row = next(line for line in text(d, lang).splitlines() if line.startswith(f"| {d['data_categories'][0]['name'][lang]} |"))
+    label = {"nb": "Hvorfor vi trenger dem", "en": "Why we need it"}[lang]
+    assert f"{label}: {d['data_categories'][0]['need'][lang]}" in row
