@@ -279,3 +279,31 @@ def test_the_need_for_a_national_identity_number_is_shown_with_the_category(lang
     row = next(line for line in text(d, lang).splitlines() if line.startswith(f"| {d['data_categories'][0]['name'][lang]} |"))
     label = {"nb": "Hvorfor vi trenger dem", "en": "Why we need it"}[lang]
     assert f"{label}: {d['data_categories'][0]['need'][lang]}" in row
+
+
+@pytest.mark.parametrize(("text", "forbidden"), [
+    ("<script>alert(1)</script>", "<script>"),
+    ('<img src=x onerror="alert(1)">', "<img"),
+    ("[click](javascript:alert(1))", 'href="javascript:'),
+    ("a | zq", "<td>zq"),  # a table pipe must not open a cell
+])
+def test_hostile_text_in_the_new_fields_is_inert(text, forbidden):
+    import re
+
+    import markdown
+
+    from generator.safety import LinkPolicy
+
+    d = f.data()
+    hostile = {"nb": "Ond " + text, "en": "Evil " + text}
+    d["organisation"]["contact"] = {"role": hostile}
+    d["organisation"]["dpo"] = {"name": hostile, "email": "dpo@fjelltopp.no"}
+    d["recipients"].append({**AUDITOR, "category": hostile})
+    d["data_categories"][0]["need"] = hostile
+    d["purposes"][1]["recipients"] = ["auditor"]
+    d["purposes"][1]["retention"] = [{"rule": "bookkeeping", "condition": hostile}, {"rule": "three_years", "condition": hostile}]
+    for lang in LANGS:
+        out = markdown.markdown(text_md := render_notice(f.notice(d), lang), extensions=["tables", "attr_list", "toc", LinkPolicy()])
+        assert forbidden not in out
+        assert not re.search(r"<[a-z0-9]+[^>]*\son[a-z]+=", out)
+        assert text_md.count(hostile[lang].split(" ")[0]) >= 6  # shown in every place, not dropped
