@@ -17,7 +17,7 @@ from markdown.treeprocessors import Treeprocessor
 
 ALLOWED_SCHEMES = ("http", "https", "mailto", "tel")
 
-_INLINE_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
+_INLINE_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|])")  # what Python-Markdown (with tables) unescapes; `~` it would show
 _LINE_START = re.compile(r"^(\s*)([-+>]|\d+[.)])", re.MULTILINE)
 
 

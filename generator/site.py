@@ -76,5 +76,5 @@ def serve_site(config_file: Path, *, dev_addr: str | None = None) -> None:
 
 
 def _quiet_mkdocs() -> None:
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    # Material's end-of-life notice is shown, not hidden: README "MkDocs 2, Zensical and Material's end of life".
     logging.basicConfig(format="%(levelname)s - %(message)s", level=logging.INFO)
