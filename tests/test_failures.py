@@ -339,3 +339,20 @@ def test_a_read_only_content_folder_is_one_line(small_disk):
     build = run("build", cwd=small_disk)
     assert build.returncode == 1 and "Traceback" not in build.stderr and "read-only" in build.stderr, build.stderr
     assert snapshot(small_disk / "content") == before
+
+
+def test_output_written_before_the_marker_existed_is_still_ours(tmp_path):
+    from generator.files import OutputError, guard_output
+    from generator.records import README
+
+    site, records, other = tmp_path / "site", tmp_path / "records", tmp_path / "other"
+    for folder in (site, records, other):
+        folder.mkdir()
+    (site / "index.html").write_text("<p>old</p>", encoding="utf-8")
+    (site / "sitemap.xml.gz").write_bytes(b"")
+    (records / "README.md").write_text(README, encoding="utf-8")
+    (other / "index.html").write_text("<p>someone's</p>", encoding="utf-8")
+    guard_output(site, project=tmp_path, protected={})
+    guard_output(records, project=tmp_path, protected={})
+    with pytest.raises(OutputError, match="not empty and was not made by privacy-notice"):
+        guard_output(other, project=tmp_path, protected={})
