@@ -280,9 +280,21 @@ class ReleasePlan:
     def significant(self) -> bool:
         return bool(self.changes.significant)
 
+    after: dt.date | None = None  # the latest version's effective date; the next must take effect later
+
     @property
     def earliest_effective(self) -> dt.date:
-        return self.announced + dt.timedelta(days=self.notice_days)
+        """The first day this release may take effect: after the notice period when significant, and
+        after every version already announced (the latest takes effect last)."""
+        earliest = self.announced + dt.timedelta(days=self.notice_days) if self.significant else self.announced
+        return max(earliest, self.after + dt.timedelta(days=1)) if self.after else earliest
+
+    def standard_wording_entry(self) -> list[dict]:
+        """The standard-wording changes as the log records them: which section, its class, and the
+        sentences before and after in each language."""
+        return [
+            {"change": c.key, "class": c.cls, "old": dict(c.old), "new": dict(c.new)} for c in self.changes.standard_wording
+        ]
 
 
 def plan_release(
@@ -296,12 +308,16 @@ def plan_release(
     """Check that a release may be made; raise ReleaseError (nothing written) when it may not."""
     from .render import Stamp, render_notice  # imported here: reading the log (check) renders nothing
 
+    from .review import release_changes
+
     paths, document = load_document(path)
     notice = build_notice(document.data)
     log = load_verified_log(paths.root)
     latest = log.latest
     version = (latest.version if latest else 0) + 1
-    changes = diff(latest.notice if latest else None, notice, reclassifications)
+    # Content changes and standard-wording changes (the published text against the same content
+    # rendered today): a release may consist of standard wording alone, and records it.
+    changes = release_changes(latest, notice, reclassifications)
     known_keys = {c.key for c in changes.changes}
     for r in reclassifications:
         if r.change not in known_keys:
@@ -311,10 +327,13 @@ def plan_release(
     if announced > effective:
         raise ReleaseError(f"the announcement date {announced} is after the effective date {effective}")
     if latest and effective <= latest.effective:
-        raise ReleaseError(f"the effective date {effective} must be after version {latest.version}'s ({latest.effective})")
+        raise ReleaseError(
+            f"the effective date {effective} must be after version {latest.version}'s ({latest.effective}); "
+            f"the earliest effective date is {max(latest.effective + dt.timedelta(days=1), announced + dt.timedelta(days=notice.changes.notice_days) if changes.significant else announced)}"
+        )
     if (paths.root / RELEASES_DIR / str(version)).exists():
         raise ReleaseError(f"{display_path(paths.root / RELEASES_DIR / str(version))} already exists: version {version} was already released or a release was interrupted; remove the folder only if it is not in the log")
-    release_plan = ReleasePlan(paths, document.data, notice, version, announced, effective, changes, notice.changes.notice_days)
+    release_plan = ReleasePlan(paths, document.data, notice, version, announced, effective, changes, notice.changes.notice_days, latest.effective if latest else None)
     if latest and release_plan.significant and effective < release_plan.earliest_effective and not short_notice:
         raise ReleaseError(
             f"version {version} has {len(changes.significant)} significant change(s) and must be announced at least "
@@ -364,6 +383,8 @@ def make_release(
             entry["reclassifications"] = [
                 {"change": r.change, "class": r.cls, "reason": r.reason, "approved_by": r.approved_by} for r in reclassifications
             ]
+        if release_plan.changes.standard_wording:
+            entry["standard_wording"] = release_plan.standard_wording_entry()
         if short_notice:
             entry["short_notice"] = {"reason": short_notice[0], "approved_by": short_notice[1]}
         entry["urls"] = published_urls(version, notice.languages)

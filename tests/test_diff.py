@@ -94,14 +94,15 @@ def test_new_recipient_is_significant_and_fewer_recipients_is_minor():
     assert all(c.cls == "minor" for c in changes(new, f.data()))
 
 
-def test_new_recipient_outside_the_eea_is_a_new_transfer():
+def test_new_recipient_outside_the_eea_is_a_new_recipient_and_a_new_transfer_told_once():
     new = f.data()
     new["recipients"].append(
         {"id": "mailchimp", "name": "Intuit Mailchimp", "kind": "processor", "service": {"nb": "nyhetsbrev", "en": "newsletters"}, "locations": ["US"], "transfer": {"safeguard": "scc"}}
     )
     change = only(f.data(), new)
-    assert (change.rule, change.cls) == ("transfer_added", "significant")
-    assert "USA" in change.explanation["nb"] and "United States" in change.explanation["en"]
+    assert (change.key, change.rule, change.cls) == ("recipients.mailchimp", "recipient_added_abroad", "significant")
+    assert "Ny mottaker: Intuit Mailchimp" in change.explanation["nb"] and "USA" in change.explanation["nb"]
+    assert "New recipient: Intuit Mailchimp" in change.explanation["en"] and "outside the EU/EEA (United States)" in change.explanation["en"]
 
 
 def test_new_third_country_location_is_significant_but_new_eea_location_is_minor():
@@ -115,9 +116,13 @@ def test_new_third_country_location_is_significant_but_new_eea_location_is_minor
 
 def test_changed_transfer_safeguard_is_significant():
     new = f.data()
-    new["recipients"][0]["transfer"] = {"safeguard": "scc"}
+    new["recipients"][0]["transfer"] = {"safeguard": "scc", "details": f.BASE["recipients"][0]["transfer"]["details"]}
     change = only(f.data(), new)
     assert (change.rule, change.cls) == ("safeguard_changed", "significant")
+    without_details = f.data()
+    without_details["recipients"][0]["transfer"] = {"safeguard": "adequacy"}
+    change = only(f.data(), without_details)
+    assert (change.key, change.rule, change.cls) == ("recipients.m365.transfer.details", "wording", "minor")
 
 
 def test_recipient_changing_role_is_a_new_recipient_category():
@@ -140,7 +145,8 @@ def test_purpose_using_more_data_is_significant_and_less_is_minor():
     new = f.data()
     new["purposes"][0]["categories"] = ["contact", "invoices"]
     assert (only(f.data(), new).rule, only(f.data(), new).cls) == ("purpose_data_added", "significant")
-    assert changes(new, f.data()) == ()
+    fewer = only(new, f.data())
+    assert (fewer.key, fewer.cls) == ("purposes.customer_service.categories", "minor")
 
 
 def test_longer_retention_is_significant_and_shorter_is_minor():

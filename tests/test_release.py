@@ -227,7 +227,7 @@ def test_release_command_refuses_with_one_line_and_writes_nothing(content):
 def test_diff_command_exit_codes(content):
     subprocess.run([CLI, "release", "--content", str(content), "--effective", "2025-01-01", "--announced", "2024-12-01"], check=True, capture_output=True)
     same = subprocess.run([CLI, "diff", "--content", str(content)], capture_output=True, text=True)
-    assert same.returncode == 0 and "No change" in same.stdout
+    assert same.returncode == 0 and "no change to the notice" in same.stdout
     edit(content, longer_retention)
     changed = subprocess.run([CLI, "diff", "--content", str(content), "--format", "markdown"], capture_output=True, text=True)
     assert changed.returncode == 3
