@@ -187,7 +187,7 @@ def _part_markdown(r: Review, level: str) -> list[str]:
             lines.append(f"Significant changes must be announced at least {r.notice_days} days before they take effect: if announced today ({r.today.isoformat()}), the earliest effective date is **{r.earliest_effective.isoformat()}**.")
         else:
             lines.append(f"No advance notice is needed; the release is logged in the change log. Earliest effective date: **{r.earliest_effective.isoformat()}**.")
-        if r.after is not None:
+        if r.after is not None and r.after >= r.today:
             lines.append(f"The latest version already announced takes effect {r.after.isoformat()}; the next must take effect after it.")
     for lang, found in r.text_hunks.items():
         blocks = hunks_markdown(found)
