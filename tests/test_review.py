@@ -87,3 +87,81 @@ def test_pages_workflow_deploys_with_minimal_permissions():
     assert "pages: write" in text and "id-token: write" in text
     top = text[: text.index("jobs:")]
     assert "permissions:\n  contents: read" in top
+
+
+def test_a_branch_that_reverts_its_changes_says_so_in_the_headline(tmp_path):
+    repo = tmp_path / "repo"
+    content = f.write_content(repo / "content")
+    git(repo, "init", "-q", "-b", "main")
+    make_release(content, effective=dt.date(2025, 1, 1), announced=dt.date(2024, 12, 1))
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "release 1")
+    git(repo, "checkout", "-qb", "longer-retention")
+    d = f.data()
+    d["retention"][0]["period"] = "P10Y"
+    f.write_content(content, d)
+    git(repo, "commit", "-qam", "keep longer")
+    command = [CLI, "diff", "--content", "content", "--base", "main", "--format", "markdown"]
+    before = subprocess.run(command, cwd=repo, capture_output=True, text=True)
+    assert before.returncode == 3 and before.stdout.startswith("**Customer notification required: yes")
+    f.write_content(content)
+    git(repo, "commit", "-qam", "revert")
+    after = subprocess.run(command, cwd=repo, capture_output=True, text=True)
+    assert after.returncode == 0, after.stderr
+    first = after.stdout.splitlines()[0]
+    assert first.startswith("**Customer notification required: no — this branch changes nothing in the notice against main")
+    assert "no longer applies" in first
+
+
+def test_the_earliest_date_respects_a_version_already_announced():
+    from generator.diff import diff
+    from generator.review import review
+
+    d = f.data()
+    d["retention"][0]["period"] = "P10Y"
+    today = dt.date(2025, 1, 1)
+    r = review(f.notice(), f.notice(d), diff(f.notice(), f.notice(d)), base_label="version 1", today=today, after=dt.date(2025, 6, 1))
+    assert r.earliest_effective == dt.date(2025, 6, 2)
+    assert "earliest allowed effective date: 2025-06-02" in r.headline() and "after the version taking effect 2025-06-01" in r.headline()
+    r = review(f.notice(), f.notice(d), diff(f.notice(), f.notice(d)), base_label="version 1", today=today, after=dt.date(2024, 12, 1))
+    assert r.earliest_effective == dt.date(2025, 1, 31)
+
+
+def many_purposes(description: str) -> dict:
+    d = f.data()
+    template = d["purposes"][0]
+    d["purposes"] = [
+        dict(template, id=f"p{i}", name={"nb": f"Formål {i}", "en": f"Purpose {i}"}, description={"nb": f"{description} nummer {i}. " * 8, "en": f"{description} number {i}. " * 8})
+        for i in range(80)
+    ]
+    return d
+
+
+def test_fit_keeps_headline_and_table_and_cuts_the_text_section_by_section():
+    from generator.diff import diff
+    from generator.review import as_markdown_report, fit, review
+
+    old, new = f.notice(many_purposes("Vi svarer")), f.notice(many_purposes("We changed this"))
+    full = as_markdown_report(review(old, new, diff(old, new), base_label="main", today=dt.date(2025, 1, 1), branch=True))
+    table_end = full.index("\n\n", full.index("### Changes") + 15)
+    limit = table_end + 6000
+    assert len(full) > limit
+    cut = fit(full, limit, "https://ci.example/run/1")
+    assert len(cut) <= limit
+    assert cut[:table_end] == full[:table_end]  # headline and the whole changes table
+    html = as_html(cut)
+    assert html.count("<tr>") == as_html(full).count("<tr>")
+    for lang in ("Norsk (bokmål)", "English"):
+        section = cut[cut.index(f"Text as readers see it — {lang}") :]
+        assert "**Formål 0**" in section or "**Purpose 0**" in section  # the first changed section is kept
+        assert "more changed sections of the text cut to fit a comment" in section.split("### ")[0]
+    assert '<a href="https://ci.example/run/1">the full report</a>' in html
+
+
+def test_fit_leaves_a_short_report_alone_and_refuses_a_link_that_is_not_http():
+    from generator.review import fit
+
+    assert fit("short", 1000, None) == "short"
+    long = "**headline**\n\n### Text as readers see it — English\n\n" + "\n\n".join(f"**S{i}**\n\n> " + "word " * 50 for i in range(100))
+    cut = fit(long, 2000, "javascript:alert(1)")
+    assert "javascript" not in cut and "`privacy-notice diff`" in cut and len(cut) <= 2000
