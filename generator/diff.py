@@ -269,6 +269,7 @@ CONTENT_NAMES = {
     ("Retention", "start"): "from",
     ("Notice", "authority"): "supervisory_authority",
     ("Notice", "security_measures"): "security.measures",
+    ("Notice", "languages"): "languages.available",
 }
 
 #: Model attributes the walk does not compare, with the reason (tests/test_field_walk.py lists them too).
