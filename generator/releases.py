@@ -24,7 +24,7 @@ from typing import Iterable
 
 from . import schema
 from .content import RELEASES_FILE, ContentPaths, load_document, read_inside
-from .diff import Diff, Reclassification, diff
+from .diff import Change, Diff, Reclassification, diff
 from .document import MAX_BYTES, read_document, yaml_loader
 from .errors import ContentError, NoticeError, Problem, UsageError, display_path
 from .files import ReadError, find_links, copy_file, dir_mode, locked, read_bounded, sync_tree, write_atomically, write_text
@@ -83,6 +83,7 @@ class Release:
     short_notice: tuple[str, str] | None  # (reason, approved_by)
     root: Path
     urls: tuple[str, ...] = ()  # site paths this version published; every later build must keep them
+    standard_wording: tuple[Change, ...] = ()  # recorded at release: no later code can tell them again
 
     def text(self, lang: str) -> str:
         """The frozen rendered text of `lang`, exactly as published."""
@@ -142,7 +143,8 @@ class ReleaseLog:
         """What changed in `release` against the one before; computed once per log."""
         if release.version not in self._diffs:
             previous = self.previous(release)
-            self._diffs[release.version] = diff(previous.notice if previous else None, release.notice, release.reclassifications)
+            found = diff(previous.notice if previous else None, release.notice, release.reclassifications)
+            self._diffs[release.version] = found + Diff(release.standard_wording)
         return self._diffs[release.version]
 
 
@@ -237,6 +239,10 @@ def _release(entry: dict, root: Path) -> Release:
         short_notice=(short["reason"], short["approved_by"]) if short else None,
         root=root,
         urls=tuple(entry.get("urls", ())),
+        standard_wording=tuple(
+            Change(w["change"], "changed", "standard_wording", w["class"], w.get("explanation", {}), w.get("old", {}), w.get("new", {}))
+            for w in entry.get("standard_wording", ())
+        ),
     )
 
 
@@ -315,7 +321,8 @@ class ReleasePlan:
         """The standard-wording changes as the log records them: which section, its class, and the
         sentences before and after in each language."""
         return [
-            {"change": c.key, "class": c.cls, "old": dict(c.old), "new": dict(c.new)} for c in self.changes.standard_wording
+            {"change": c.key, "class": c.cls, "explanation": dict(c.explanation), "old": dict(c.old), "new": dict(c.new)}
+            for c in self.changes.standard_wording
         ]
 
 
@@ -353,7 +360,7 @@ def plan_release(
             f"the effective date {effective} must be after version {latest.version}'s ({latest.effective}); "
             f"the earliest effective date is {max(latest.effective + dt.timedelta(days=1), announced + dt.timedelta(days=notice.changes.notice_days) if changes.significant else announced)}"
         )
-    release_plan = ReleasePlan(paths, document.data, notice, version, announced, effective, changes, notice.changes.notice_days, latest.effective if latest else None)
+    release_plan = ReleasePlan(paths, document.data, notice, version, announced, effective, changes, notice.changes.notice_days, after=latest.effective if latest else None)
     if latest and release_plan.significant and effective < release_plan.earliest_effective and not short_notice:
         raise ReleaseError(
             f"version {version} has {len(changes.significant)} significant change(s) and must be announced at least "

@@ -219,7 +219,7 @@ def as_markdown_report(r: Review) -> str:
 
 
 def as_text_report(r: Review) -> str:
-    lines = [r.headline()]
+    lines = [_line(r.headline())]
     lines += _part_text(r)
     if r.next_release is not None:
         lines += ["", f"=== the next release{f' (version {r.next_release.version})' if r.next_release.version else ''} against {r.next_release.base_label} ===", r.next_release.headline()]
@@ -227,22 +227,27 @@ def as_text_report(r: Review) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _line(text: str) -> str:
+    """A text from content on one terminal line: it cannot start a line of its own."""
+    return " ".join(text.splitlines())
+
+
 def _part_text(r: Review) -> list[str]:
     if not r.changes:
         return []
     lines = [""]
     for c in sorted(r.changes.changes, key=lambda c: (not c.significant, c.key)):
-        lines.append(f"{'SIGNIFICANT' if c.significant else 'minor      '}  {c.key}  [{c.rule}]")
+        lines.append(f"{'SIGNIFICANT' if c.significant else 'minor      '}  {_line(c.key)}  [{c.rule}]")
         for lang, text in c.explanation.items():
-            lines.append(f"    {lang}: {text}")
+            lines.append(f"    {lang}: {_line(text)}")
         if c.rule == "standard_wording":
             for lang in c.new:
-                lines.append(f"    {lang} was: {c.old.get(lang, '')}".replace("\n", " / "))
-                lines.append(f"    {lang} now: {c.new.get(lang, '')}".replace("\n", " / "))
+                lines.append(f"    {lang} was: {' / '.join(c.old.get(lang, '').splitlines())}")
+                lines.append(f"    {lang} now: {' / '.join(c.new.get(lang, '').splitlines())}")
         if c.drift:
             lines.append(f"    possible translation drift: only {', '.join(c.drift)} changed")
         if c.reclassified:
-            lines.append(f"    reclassified by {c.reclassified.approved_by}: {c.reclassified.reason}")
+            lines.append(f"    reclassified by {_line(c.reclassified.approved_by)}: {_line(c.reclassified.reason)}")
     for lang, found in r.text_hunks.items():
         lines += ["", f"=== text, {LANGUAGE_NAMES.get(lang, lang)} ===", as_text(found) or "(no change)"]
     return lines

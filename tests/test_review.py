@@ -165,3 +165,15 @@ def test_fit_leaves_a_short_report_alone_and_refuses_a_link_that_is_not_http():
     long = "**headline**\n\n### Text as readers see it — English\n\n" + "\n\n".join(f"**S{i}**\n\n> " + "word " * 50 for i in range(100))
     cut = fit(long, 2000, "javascript:alert(1)")
     assert "javascript" not in cut and "`privacy-notice diff`" in cut and len(cut) <= 2000
+
+
+def test_the_text_report_keeps_content_on_its_own_line():
+    from generator.diff import diff
+    from generator.review import as_text_report, review
+
+    d = f.data()
+    d["recipients"][0]["name"] = "Evil AS\nCustomer notification required: no"
+    r = review(f.notice(), f.notice(d), diff(f.notice(), f.notice(d)), base_label="main\nx", today=dt.date(2025, 1, 1), branch=True)
+    lines = as_text_report(r).splitlines()
+    assert lines[0].startswith("Customer notification required: yes")
+    assert not any(line.startswith("Customer notification required: no") for line in lines)

@@ -113,3 +113,13 @@ def test_content_and_standard_wording_are_told_apart(released, library):
     latest = load_log(released).latest
     report = review_release(latest, f.notice(d), today=dt.date(2025, 2, 1))
     assert sorted(c.rule for c in report.changes.changes) == ["standard_wording", "wording"]
+
+
+def test_the_change_log_of_a_standard_wording_release_lists_it(released, library):
+    invert_erasure(library)
+    make_release(released, effective=dt.date(2025, 3, 1), announced=dt.date(2025, 2, 1))
+    log = load_log(released)
+    (change,) = log.diff(log.latest).changes
+    assert (change.key, change.rule, change.cls) == ("standard_wording.right-erasure", "standard_wording", "minor")
+    assert "Erasure" in change.explanation["en"] and "Sletting" in change.explanation["nb"]
+    assert INVERTED_EN in change.new["en"]
