@@ -62,7 +62,14 @@ def told_once(changes: Diff) -> list[Change]:
 
     A new recipient that is also a new sub-processor is two changes for legal review (two rules, two
     audiences) but one fact to a customer: it is told as the sub-processor. A transfer to a new
-    country is still told, since it says where the data goes.
+    country is still told, since it says where the data goes: a new recipient outside the EU/EEA is told
+    once, with its country, instead of as the sub-processor.
     """
     new_sub_processors = {c.key.removeprefix("sub_processors.") for c in changes.significant if c.rule == "sub_processor_added"}
-    return [c for c in changes.significant if not (c.rule == "recipient_added" and c.key.removeprefix("recipients.") in new_sub_processors)]
+    abroad = {c.key.removeprefix("recipients.") for c in changes.significant if c.rule == "recipient_added_abroad"}
+    return [
+        c
+        for c in changes.significant
+        if not (c.rule == "recipient_added" and c.key.removeprefix("recipients.") in new_sub_processors)
+        and not (c.rule == "sub_processor_added" and c.key.removeprefix("sub_processors.") in abroad)  # told with its country
+    ]
