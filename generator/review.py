@@ -189,6 +189,8 @@ def _part_markdown(r: Review, level: str) -> list[str]:
             lines.append(f"No advance notice is needed; the release is logged in the change log. Earliest effective date: **{r.earliest_effective.isoformat()}**.")
         if r.after is not None and r.after >= r.today:
             lines.append(f"The latest version already announced takes effect {r.after.isoformat()}; the next must take effect after it.")
+    if not r.changes and not any(r.text_hunks.values()):
+        return lines
     for lang, found in r.text_hunks.items():
         blocks = hunks_markdown(found)
         lines += ["", f"{level} Text as readers see it — {LANGUAGE_NAMES.get(lang, gfm(lang))}", ""]

@@ -123,3 +123,14 @@ def test_the_change_log_of_a_standard_wording_release_lists_it(released, library
     assert (change.key, change.rule, change.cls) == ("standard_wording.right-erasure", "standard_wording", "minor")
     assert "Erasure" in change.explanation["en"] and "Sletting" in change.explanation["nb"]
     assert INVERTED_EN in change.new["en"]
+
+
+def test_a_label_edit_is_standard_wording_too(released, library):
+    path = library / "labels.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.count("col_recipient: {nb: Mottaker, en: Recipient}") == 1
+    path.write_text(text.replace("col_recipient: {nb: Mottaker, en: Recipient}", "col_recipient: {nb: Hvem, en: Who}"), encoding="utf-8")
+    clauses._load.cache_clear()
+    latest = load_log(released).latest
+    (change,) = review_release(latest, latest.notice, today=dt.date(2025, 2, 1)).changes.changes
+    assert change.rule == "standard_wording" and "Who" in change.new["en"] and "Hvem" in change.new["nb"]
