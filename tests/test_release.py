@@ -258,19 +258,25 @@ def test_diff_command_exit_codes(content):
 
 
 def test_a_new_sub_processor_outside_the_eea_is_told_once_with_its_country(content):
+    log = released_with_new_sub_processor(content, locations=["US"], transfer={"safeguard": "scc"})
+    assert {"recipient_added_abroad", "sub_processor_added"} <= {c.rule for c in log.diff(log.latest).significant}
+    en = next(n for n in notifications(log, log.latest, None) if n.lang == "en")
+    assert en.text.count("Intuit Mailchimp") == 1 and "outside the EU/EEA (United States)" in en.text
+
+
+def released_with_new_sub_processor(content, **recipient):
+    """Version 1 as a processor with one sub-processor; version 2 adds Mailchimp as a second one."""
+
     def as_processor(d):
         d["organisation"]["roles"]["processor"] = {"description": {"nb": "Vi drifter kundenes systemer.", "en": "We run our customers' systems."}, "sub_processors": ["m365"]}
 
     def add_mailchimp(d):
         as_processor(d)
-        d["recipients"].append({"id": "mailchimp", "name": "Intuit Mailchimp", "kind": "processor", "service": {"nb": "nyhetsbrev", "en": "newsletters"}, "locations": ["US"], "transfer": {"safeguard": "scc"}})
+        d["recipients"].append({"id": "mailchimp", "name": "Intuit Mailchimp", "kind": "processor", "service": {"nb": "nyhetsbrev", "en": "newsletters"}, **recipient})
         d["organisation"]["roles"]["processor"]["sub_processors"].append("mailchimp")
 
     edit(content, as_processor)
     make_release(content, effective=D(2025, 1, 1), announced=D(2024, 12, 1))
     edit(content, add_mailchimp)
     make_release(content, effective=D(2025, 6, 1), announced=D(2025, 4, 1))
-    log = load_log(content)
-    assert {"recipient_added_abroad", "sub_processor_added"} <= {c.rule for c in log.diff(log.latest).significant}
-    en = next(n for n in notifications(log, log.latest, None) if n.lang == "en")
-    assert en.text.count("Intuit Mailchimp") == 1 and "outside the EU/EEA (United States)" in en.text
+    return load_log(content)

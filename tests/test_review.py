@@ -30,14 +30,20 @@ def git(cwd: Path, *args: str) -> str:
     return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True, env=env).stdout
 
 
-def test_pull_request_changing_a_processor_is_reported_significant_in_both_languages(tmp_path):
+def released_repo(tmp_path: Path, branch: str) -> tuple[Path, Path]:
+    """A git repository whose main branch has released version 1, checked out on a new `branch`."""
     repo = tmp_path / "repo"
     content = f.write_content(repo / "content")
     git(repo, "init", "-q", "-b", "main")
     make_release(content, effective=dt.date(2025, 1, 1), announced=dt.date(2024, 12, 1))
     git(repo, "add", "-A")
     git(repo, "commit", "-qm", "release 1")
-    git(repo, "checkout", "-qb", "change-processor")
+    git(repo, "checkout", "-qb", branch)
+    return repo, content
+
+
+def test_pull_request_changing_a_processor_is_reported_significant_in_both_languages(tmp_path):
+    repo, content = released_repo(tmp_path, "change-processor")
     d = f.data()
     d["recipients"][0].update(name="Google Cloud EMEA Ltd", service={"nb": "e-post og lagring", "en": "e-mail and storage"}, locations=["IE", "US"], transfer={"safeguard": "scc"})
     f.write_content(content, d)
@@ -91,13 +97,7 @@ def test_pages_workflow_deploys_with_minimal_permissions():
 
 
 def test_a_branch_that_reverts_its_changes_says_so_in_the_headline(tmp_path):
-    repo = tmp_path / "repo"
-    content = f.write_content(repo / "content")
-    git(repo, "init", "-q", "-b", "main")
-    make_release(content, effective=dt.date(2025, 1, 1), announced=dt.date(2024, 12, 1))
-    git(repo, "add", "-A")
-    git(repo, "commit", "-qm", "release 1")
-    git(repo, "checkout", "-qb", "longer-retention")
+    repo, content = released_repo(tmp_path, "longer-retention")
     d = f.data()
     d["retention"][0]["period"] = "P10Y"
     f.write_content(content, d)
