@@ -39,7 +39,7 @@ RULES: dict[str, tuple[str, str, str]] = {
     "controller_identity": (SIGNIFICANT, "Behandlingsansvarlig er endret: $old → $new.", "The controller changed: $old → $new."),
     "rights_contact": (SIGNIFICANT, "Kontaktpunktet for å utøve rettighetene er endret: $old → $new.", "The contact for exercising your rights changed: $old → $new."),
     "dpo_changed": (SIGNIFICANT, "Personvernombudet er endret: $old → $new.", "The data protection officer changed: $old → $new."),
-    "party_identity": (SIGNIFICANT, "Ny part: $new i stedet for $old ($name).", "A new party: $new instead of $old ($name)."),
+    "party_identity": (SIGNIFICANT, "Ny part: $new i stedet for $old.", "A new party: $new instead of $old."),
     "recipient_added": (SIGNIFICANT, "Ny mottaker: $name.", "New recipient: $name."),
     "recipient_added_abroad": (SIGNIFICANT, "Ny mottaker: $name, også utenfor EU/EØS ($new).", "New recipient: $name, also outside the EU/EEA ($new)."),
     "recipient_category_changed": (SIGNIFICANT, "Mottakeren $name har fått en ny rolle: $old → $new.", "The recipient $name has a new role: $old → $new."),

@@ -16,6 +16,7 @@ Markdown report, so a comment pings nobody and links nothing but the tool's own 
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import re
 from dataclasses import dataclass, field
@@ -135,9 +136,13 @@ def review(
 _MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 
+_CODE_MARK = re.compile(r"(?<!\\)`")
+
+
 def _words(markdown_words: str) -> str:
-    """Words of our rendered Markdown as inert GitHub text: our escapes undone, then escaped for GitHub."""
-    return gfm(_MD_ESCAPE.sub(r"\1", markdown_words))
+    """Words of our rendered Markdown as the text a reader sees, then escaped for GitHub: our code-span
+    marks dropped, backslash escapes and HTML entities undone (the renderer escaped content for the site)."""
+    return gfm(html.unescape(_MD_ESCAPE.sub(r"\1", _CODE_MARK.sub("", markdown_words))))
 
 
 def hunks_markdown(found: list[Hunk]) -> list[str]:
