@@ -89,6 +89,7 @@ class Change:
     new: Mapping[str, str] = field(default_factory=dict)
     drift: tuple[str, ...] = ()  # languages whose text changed while another's did not
     reclassified: Reclassification | None = None
+    name: Mapping[str, str] = field(default_factory=dict, compare=False)  # the entity or section as readers know it
 
     @property
     def significant(self) -> bool:
@@ -142,7 +143,7 @@ def _change(key: str, kind: str, rule: str, langs: Iterable[str], *, name: Mappi
         lang: Template(templates.get(lang, en)).safe_substitute(name=name.get(lang, ""), old=(old or {}).get(lang) or "–", new=(new or {}).get(lang) or "–")
         for lang in langs
     }
-    return Change(key, kind, rule, cls, explanation, dict(old or {}), dict(new or {}), drift)
+    return Change(key, kind, rule, cls, explanation, dict(old or {}), dict(new or {}), drift, name=dict(name))
 
 
 # -- standard wording -------------------------------------------------------------------------

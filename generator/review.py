@@ -137,12 +137,22 @@ _MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 
 _CODE_MARK = re.compile(r"(?<!\\)`")
+_LINK = re.compile(r"(?<!\\)\[([^\]]*)\]\(([^)\s]*)\)")  # our renderer's links: [text](url)
 
 
 def _words(markdown_words: str) -> str:
     """Words of our rendered Markdown as the text a reader sees, then escaped for GitHub: our code-span
     marks dropped, backslash escapes and HTML entities undone (the renderer escaped content for the site)."""
-    return gfm(html.unescape(_MD_ESCAPE.sub(r"\1", _CODE_MARK.sub("", markdown_words))))
+    plain = _LINK.sub(_link_text, markdown_words)
+    return gfm(html.unescape(_MD_ESCAPE.sub(r"\1", _CODE_MARK.sub("", plain))))
+
+
+def _link_text(match: re.Match) -> str:
+    """A link as words: its text, and its address when the text does not already say it."""
+    text, url = match.group(1), match.group(2)
+    if url.startswith(("tel:", "mailto:")) or url.endswith(text.replace("\\", "")):
+        return text
+    return f"{text} ({url})"
 
 
 def hunks_markdown(found: list[Hunk]) -> list[str]:
@@ -177,7 +187,8 @@ def _part_markdown(r: Review, level: str) -> list[str]:
         lines.append("Sentences of our standard text that read differently from the published version:")
         for c in wording:
             lines.append("")
-            lines.append(f"**{gfm(c.key)}**")
+            title = " / ".join(dict.fromkeys(c.name.get(l, "") for l in langs if c.name.get(l))) or c.key
+            lines.append(f"**{gfm(title)}** ({gfm(c.key)})")
             for lang in langs:
                 if lang in c.old or lang in c.new:
                     found = [Hunk("", (tuple(_sentence_ops(c.old.get(lang, ""), c.new.get(lang, ""))),))]
