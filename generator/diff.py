@@ -755,7 +755,7 @@ def _recipient(d: _Differ, delta: Delta) -> Iterator[Change]:
     if delta.kind == "removed":
         yield d.change(delta.key, "removed", "removed", d.display(delta.old))
         return
-    abroad = tuple(c for c in delta.new.locations if c not in EEA) if hasattr(delta.new, "locations") else ()
+    abroad = tuple(getattr(delta.new, "third_countries", ()))
     if abroad:
         yield d.change(delta.key, "added", "recipient_added_abroad", d.display(delta.new), new=d.each(lambda l: listing([country(c, l) for c in abroad], l)))
     else:
@@ -786,7 +786,7 @@ def _locations(d: _Differ, delta: Delta) -> Iterator[Change]:
 def _safeguard(d: _Differ, delta: Delta) -> Iterator[Change]:
     old_t, new_t = delta.entity_old.transfer, delta.entity_new.transfer
     old_s, new_s = (old_t.safeguard if old_t else None), (new_t.safeguard if new_t else None)
-    if old_s != new_s and any(c not in EEA for c in delta.entity_new.locations):
+    if old_s != new_s and getattr(delta.entity_new, "third_countries", ()):
         yield d.change(delta.key, "changed", "safeguard_changed", d.name_of(delta),
                        d.each(lambda l: label(f"safeguard_{old_s}" if old_s else "safeguard_missing", l)),
                        d.each(lambda l: label(f"safeguard_{new_s}" if new_s else "safeguard_missing", l)))
