@@ -271,6 +271,7 @@ CONTENT_NAMES = {
     ("Notice", "authority"): "supervisory_authority",
     ("Notice", "security_measures"): "security.measures",
     ("Notice", "languages"): "languages.available",
+    ("Recipient", "transfers"): "transfer",
 }
 
 #: Model attributes the walk does not compare, with the reason (tests/test_field_walk.py lists them too).
@@ -533,10 +534,19 @@ def _controller(d: _Differ, delta: Delta) -> Iterator[Change]:
 @rule("organisation.dpo")
 @_covers_fields
 def _dpo(d: _Differ, delta: Delta) -> Iterator[Change]:
-    def show(dpo) -> str:
-        return " ".join(x for x in (dpo.name, dpo.email, dpo.phone) if x) if dpo else "–"
+    def show(dpo) -> dict[str, str]:
+        if dpo is None:
+            return d.plain("–")
+        return d.each(lambda l: " ".join(x for x in (_in(dpo.name, l), dpo.email, dpo.phone) if x))
 
-    yield d.change(delta.key, delta.kind if delta.pattern == "organisation.dpo" else "changed", "dpo_changed", d.plain("DPO"), d.plain(show(d.old.organisation.dpo)), d.plain(show(d.new.organisation.dpo)))
+    yield d.change(delta.key, delta.kind if delta.pattern == "organisation.dpo" else "changed", "dpo_changed", d.plain("DPO"), show(d.old.organisation.dpo), show(d.new.organisation.dpo))
+
+
+def _in(value: Any, lang: str) -> str:
+    """A name that is a Text or a plain string (older releases), in `lang`."""
+    if isinstance(value, Text):
+        return value.values.get(lang, "")
+    return "" if value is None else str(value)
 
 
 @rule("organisation.eu_representative", "organisation.eu_representative.name")
@@ -637,6 +647,18 @@ def _source_categories(d: _Differ, delta: Delta) -> Iterator[Change]:
         yield d.change(delta.key, "changed", "removed", d.names("data_categories", removed, d.old))
 
 
+@rule("sources.*.purposes")
+def _source_purposes(d: _Differ, delta: Delta) -> Iterator[Change]:
+    """A source that starts feeding a further purpose is a new source for it (an empty list: every
+    purpose using its categories, so narrowing it to a list is no addition)."""
+    old, new = _as_tuple(delta.old), _as_tuple(delta.new)
+    added = [i for i in new if i not in old and i in d.old.by_id["purposes"]]
+    if added and old:
+        yield d.change(delta.key, "changed", "source_added", d.name_of(delta), new=d.names("purposes", added, d.new))
+    else:
+        yield d.change(delta.key, "changed", "detail_changed", d.name_of(delta), d.names("purposes", old, d.old), d.names("purposes", new, d.new))
+
+
 @rule("sources.*.kind", "sources.*.publicly_accessible")
 def _source_nature(d: _Differ, delta: Delta) -> Iterator[Change]:
     field_name = delta.key.rsplit(".", 1)[-1]
@@ -690,14 +712,32 @@ def _purpose_uses(d: _Differ, delta: Delta) -> Iterator[Change]:
 
 @rule("purposes.*.retention")
 def _purpose_retention(d: _Differ, delta: Delta) -> Iterator[Change]:
-    """Another rule id is a change only if the rules say something else."""
-    old_rules = [d.old.by_id["retention"].get(i) for i in _as_tuple(delta.old)]
-    new_rules = [d.new.by_id["retention"].get(i) for i in _as_tuple(delta.new)]
-    if len(old_rules) == 1 and len(new_rules) == 1 and None not in old_rules + new_rules:
-        yield from _retention_values(d, delta.key, d.name_of(delta), old_rules[0], new_rules[0])
-    elif [_rule_words(d, r) for r in old_rules] != [_rule_words(d, r) for r in new_rules]:
-        yield d.change(delta.key, "changed", "retention_period_or_criterion", d.name_of(delta),
-                       d.each(lambda l: "; ".join(_rule_words(d, r)[l] for r in old_rules)), d.each(lambda l: "; ".join(_rule_words(d, r)[l] for r in new_rules)))
+    """A purpose's retention rules (each under its condition), paired in order. Another rule id is a
+    change only if the rules say something else; a rule added under a new condition may keep data longer."""
+    old, new = _uses(delta.old), _uses(delta.new)
+    name = d.name_of(delta)
+    for i, (a, b) in enumerate(zip(old, new)):
+        where = delta.key if len(old) == len(new) == 1 else f"{delta.key}.{i}"
+        rule_a, rule_b = d.old.by_id["retention"].get(a[0]), d.new.by_id["retention"].get(b[0])
+        if rule_a is not None and rule_b is not None:
+            yield from _retention_values(d, where, name, rule_a, rule_b)
+        if a[1] != b[1]:
+            yield from d.texts(Delta(where + ".condition", "purposes.*.retention.condition", "changed", a[1], b[1], delta.entity_old, delta.entity_new))
+    for i, (rule_id, condition) in enumerate(new[len(old):], start=len(old)):
+        yield d.change(f"{delta.key}.{i}", "added", "retention_longer", name, d.plain("–"), _use_words(d, d.new, rule_id, condition))
+    for i, (rule_id, condition) in enumerate(old[len(new):], start=len(new)):
+        yield d.change(f"{delta.key}.{i}", "removed", "detail_changed", name, _use_words(d, d.old, rule_id, condition), d.plain("–"))
+
+
+def _uses(value: Any) -> list[tuple[str, Any]]:
+    """(rule id, condition) of each retention rule a purpose names: RetentionUse items or plain ids."""
+    return [(getattr(u, "rule", u), getattr(u, "condition", None)) for u in _as_tuple(value)]
+
+
+def _use_words(d: _Differ, notice: Notice, rule_id: str, condition: Any) -> dict[str, str]:
+    rule = notice.by_id["retention"].get(rule_id)
+    words = _rule_words(d, rule)
+    return d.each(lambda l: (f"{_in(condition, l)}: " if condition else "") + words[l])
 
 
 def _rule_words(d: _Differ, r) -> dict[str, str]:
@@ -713,7 +753,7 @@ def _retention_values(d: _Differ, key: str, name, old, new) -> Iterator[Change]:
 
 
 def _retention_users(d: _Differ, rule_id: str) -> dict[str, str]:
-    users = [p.id for p in d.new.purposes if rule_id in _as_tuple(p.retention)] or [p.id for p in d.old.purposes if rule_id in _as_tuple(p.retention)]
+    users = [p.id for p in d.new.purposes if rule_id in dict(_uses(p.retention))] or [p.id for p in d.old.purposes if rule_id in dict(_uses(p.retention))]
     return d.names("purposes", users, d.new if any(p.id in users for p in d.new.purposes) else d.old) if users else d.plain(rule_id)
 
 
@@ -782,19 +822,34 @@ def _locations(d: _Differ, delta: Delta) -> Iterator[Change]:
         yield d.change(delta.key, "changed", "detail_changed", d.name_of(delta), d.value("locations", delta.old), d.value("locations", delta.new))
 
 
-@rule("recipients.*.transfer", "recipients.*.transfer.safeguard")
-def _safeguard(d: _Differ, delta: Delta) -> Iterator[Change]:
-    old_t, new_t = delta.entity_old.transfer, delta.entity_new.transfer
-    old_s, new_s = (old_t.safeguard if old_t else None), (new_t.safeguard if new_t else None)
-    if old_s != new_s and getattr(delta.entity_new, "third_countries", ()):
-        yield d.change(delta.key, "changed", "safeguard_changed", d.name_of(delta),
-                       d.each(lambda l: label(f"safeguard_{old_s}" if old_s else "safeguard_missing", l)),
-                       d.each(lambda l: label(f"safeguard_{new_s}" if new_s else "safeguard_missing", l)))
-    elif delta.pattern.endswith(".transfer") and old_t and new_t:
-        for sub in walk(old_t, new_t, delta.key, delta.pattern, delta.entity_old, delta.entity_new):
-            yield from d.default(sub)
-    elif old_s != new_s or (old_t is None) != (new_t is None):
-        yield from d.default(delta)
+@rule("recipients.*.transfer")
+def _safeguards(d: _Differ, delta: Delta) -> Iterator[Change]:
+    """The transfer safeguards, compared per destination country: the basis is the country's."""
+    old_r, new_r = delta.entity_old, delta.entity_new
+    for c in getattr(new_r, "third_countries", ()):
+        before, after = _safeguard_for(old_r, c), _safeguard_for(new_r, c)
+        key = f"{delta.key}.{c}"
+        old_s, new_s = getattr(before, "safeguard", None), getattr(after, "safeguard", None)
+        name = d.each(lambda l: f"{d.display(new_r)[l]} ({country(c, l)})")
+        if old_s != new_s and c in getattr(old_r, "third_countries", ()):
+            yield d.change(key, "changed", "safeguard_changed", name,
+                           d.each(lambda l: label(f"safeguard_{old_s}" if old_s else "safeguard_missing", l)),
+                           d.each(lambda l: label(f"safeguard_{new_s}" if new_s else "safeguard_missing", l)))
+        elif before is not None and after is not None:
+            for sub in walk(before, after, key, "recipients.*.transfer.*", old_r, new_r):
+                if not sub.key.endswith(".countries"):
+                    yield from d.default(sub)
+    # what no destination of the new version explains (a safeguard for a country no longer listed)
+    if not getattr(new_r, "third_countries", ()) and _as_tuple(delta.old) != _as_tuple(delta.new):
+        yield from d.default(replace(delta, old=_as_tuple(delta.old), new=_as_tuple(delta.new)))
+
+
+def _safeguard_for(recipient: Any, country_code: str) -> Any:
+    if recipient is None:
+        return None
+    if hasattr(recipient, "safeguard_for"):
+        return recipient.safeguard_for(country_code)
+    return getattr(recipient, "transfer", None)
 
 
 @rule("cookies.*")

@@ -122,7 +122,7 @@ def test_changed_transfer_safeguard_is_significant():
     without_details = f.data()
     without_details["recipients"][0]["transfer"] = {"safeguard": "adequacy"}
     change = only(f.data(), without_details)
-    assert (change.key, change.rule, change.cls) == ("recipients.m365.transfer.details", "wording", "minor")
+    assert (change.key, change.rule, change.cls) == ("recipients.m365.transfer.US.details", "wording", "minor")
 
 
 def test_recipient_changing_role_is_a_new_recipient_category():

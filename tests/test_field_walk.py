@@ -20,7 +20,7 @@ import pytest
 
 from generator.diff import diff
 from generator.document import read_document
-from generator.model import build_notice
+from generator.model import EEA, build_notice
 from tests.site import REPO
 
 SCHEMA = json.loads((REPO / "schema/notice.schema.json").read_text(encoding="utf-8"))
@@ -48,13 +48,17 @@ REFERENCES = {
 REPORTED_AS = {
     "organisation.roles.processor.sub_processors": "sub_processors",
 }
+#: Fields compared per destination country: the report's key is recipients.ID.transfer.COUNTRY[.field].
+PER_DESTINATION = "recipients.[].transfer"
 
 
 def resolve(node: dict) -> dict:
     while "$ref" in node:
-        ref = node["$ref"].split("/")[-1]
+        target: Any = SCHEMA
+        for part in node["$ref"].removeprefix("#/").split("/"):
+            target = target[part]
         rest = {k: v for k, v in node.items() if k != "$ref"}
-        node = {**SCHEMA["$defs"][ref], **rest}
+        node = {**target, **rest}
     return node
 
 
@@ -71,13 +75,35 @@ def properties(node: dict) -> dict[str, dict]:
     return found
 
 
+def items_of(node: dict) -> dict:
+    """The item schema of a list, also when the list is one of a field's shapes (anyOf/oneOf)."""
+    node = resolve(node)
+    if "items" in node:
+        return resolve(node["items"])
+    return next(items_of(b) for b in node.get("anyOf", node.get("oneOf", ())) if resolve(b).get("type") == "array")
+
+
 def is_text(node: dict) -> bool:
     return resolve(node).get("properties", {}).keys() >= {"nb", "en"} and "text" in json.dumps(node)
 
 
 def leaves(node: dict, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], dict]]:
-    """(path, schema) of every leaf field: a text, a scalar, or a list of scalars."""
+    """(path, schema) of every leaf field: a text, a scalar, or a list of scalars. A field that may be
+    given in several shapes (anyOf/oneOf: a name as a string or per language, one safeguard or a list)
+    is a leaf when one shape is a text or a scalar, else each shape is walked."""
     node = resolve(node)
+    branches = [resolve(b) for b in node.get("anyOf", node.get("oneOf", ())) if not set(resolve(b)) <= {"required"}]
+    if branches and not node.get("properties"):
+        if any(is_text(b) or b.get("type") in ("string", "integer", "boolean") for b in branches):
+            yield path, node
+            return
+        seen = set()
+        for branch in branches:
+            for found in leaves(branch, path):
+                if found[0] not in seen:
+                    seen.add(found[0])
+                    yield found
+        return
     if is_text(node) or (node.get("type") == "object" and "additionalProperties" in node and isinstance(node["additionalProperties"], dict)):
         yield path, node
         return
@@ -264,15 +290,22 @@ def test_every_reader_visible_field_is_compared(field, node):
         schema_node = SCHEMA
         for step in path[: len(path) - missing]:
             schema_node = resolve(schema_node)
-            schema_node = resolve(schema_node["items"]) if step == "[]" else properties(schema_node)[step]
+            schema_node = items_of(schema_node) if step == "[]" else properties(schema_node)[step]
         for step in rest:
             schema_node = resolve(schema_node)
             if step == "[]":
-                item = generate(schema_node["items"], path[path.index("[]") - 1] if "[]" in path else "item", data)
+                if isinstance(parent, dict):  # the field is given in its single shape here: use the list shape
+                    holder, slot = get(data, where[:-1]), where[-1]
+                    item = dict(parent)
+                    holder[slot] = parent = []
+                    if "countries" in properties(items_of(schema_node)):
+                        item["countries"] = [c for c in holder.get("locations", ()) if c not in EEA] or ["US"]
+                else:
+                    item = generate(items_of(schema_node), path[path.index("[]") - 1] if "[]" in path else "item", data)
                 parent.append(item)
                 where = where + [len(parent) - 1]
                 generated_at = generated_at or list(where)
-                parent, schema_node = item, resolve(schema_node["items"])
+                parent, schema_node = item, items_of(schema_node)
                 continue
             node_here = properties(schema_node)[step]
             if step is rest[-1] and step == path[-1] and rest.index(step) == len(rest) - 1:
@@ -298,5 +331,7 @@ def test_every_reader_visible_field_is_compared(field, node):
     old, new = build_notice(before), build_notice(data)
     changes = diff(old, new).changes
     want = expected_key(data, where, field)
+    if field.startswith(PER_DESTINATION):
+        want = want[: want.index(".transfer") + len(".transfer")]
     keys = [c.key for c in changes]
     assert any(k == want or k.startswith(want + ".") for k in keys), f"{field}: changed at {want} in {CARRIERS[index].relative_to(REPO)}; the report has {keys}"
