@@ -22,7 +22,7 @@ from functools import lru_cache
 from string import Template
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
-from .clauses import label
+from .clauses import clause, label
 from .model import EEA, Notice, Text
 from .words import country, duration, listing
 
@@ -686,12 +686,18 @@ def _basis(d: _Differ, delta: Delta) -> Iterator[Change]:
 
 @rule("purposes.*.requirement", "purposes.*.requirement.kind")
 def _requirement(d: _Differ, delta: Delta) -> Iterator[Change]:
-    def show(r) -> dict[str, str]:
-        return d.plain("–") if r is None else d.plain(r.kind)
+    def show(r, notice: Notice) -> dict[str, str]:
+        """The library's sentence for the kind, as readers see it (the company's own wording first)."""
+        if r is None:
+            return d.plain("–")
+        try:
+            return d.each(lambda l: " ".join(clause(f"requirement_{r.kind}", l, notice.clauses).split()).rstrip("."))
+        except KeyError:
+            return d.plain(r.kind)
 
     old = delta.entity_old.requirement if delta.entity_old else None
     new = delta.entity_new.requirement if delta.entity_new else None
-    yield d.change(delta.key, "changed", "requirement_changed", d.name_of(delta), show(old), show(new))
+    yield d.change(delta.key, "changed", "requirement_changed", d.name_of(delta), show(old, d.old), show(new, d.new))
 
 
 @rule("purposes.*.categories", "purposes.*.data_subjects", "purposes.*.recipients", "purposes.*.sources")
