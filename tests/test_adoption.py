@@ -14,6 +14,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import get_files
 
 from generator.cli import main
+from generator.files import MARKER
 from generator.plugin import theme_dir
 from generator.releases import make_release
 from tests import factories as f
@@ -230,13 +231,17 @@ def test_pages_writes_exactly_what_the_plugin_hands_mkdocs(released, tmp_path, c
     _, files = files_of(config)
     out = tmp_path / "out"
     assert main(["pages", str(out), "-f", str(config)]) == 0
-    written = {p.relative_to(out).as_posix(): p.read_text(encoding="utf-8") for p in out.rglob("*") if p.is_file()}
+    written = {p.relative_to(out).as_posix(): p.read_text(encoding="utf-8") for p in out.rglob("*") if p.is_file() and p.name != MARKER}
     handed = {file.src_uri: file.content_string for file in files}
     assert written == handed and "privacy/nb/versions/2/index.md" in written
     front, _ = re.match(r"^---\n(.*?)\n---\n(.*)$", written["privacy/en/index.md"], re.S).groups()
     assert yaml.safe_load(front)["lang"] == "en"
-    assert main(["pages", str(out), "-f", str(config)]) == 2  # never into a folder with files
-    assert "not an empty folder" in capsys.readouterr().err
+    assert main(["pages", str(out), "-f", str(config)]) == 0  # its own earlier output is replaced
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "mine.txt").write_text("keep")
+    assert main(["pages", str(other), "-f", str(config)]) != 0  # never a folder it did not write
+    assert "not empty" in capsys.readouterr().err and (other / "mine.txt").read_text() == "keep"
 
 
 def test_front_matter_survives_hostile_titles(tmp_path):
