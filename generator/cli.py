@@ -384,6 +384,8 @@ def _init(args: argparse.Namespace) -> int:
     kept = [w.path.name for w in written if not w.created]
     if ".gitignore" in kept:
         print("Your .gitignore was kept as it is: add site/ and records/ to it (the built site and the internal record).")
+    if "mkdocs.yml" in kept:
+        print("Your mkdocs.yml was kept as it is: add the plugin (plugins: - privacy-notice, with prefix: privacy inside an existing site) and use theme: material.")
     where = "" if args.dir == Path(".") else f" (in {args.dir})"
     print(f"Next{where}: fill in content/notice.yaml, run `privacy-notice check` until it is clean, preview with `privacy-notice serve`.")
     return EXIT_OK

@@ -55,7 +55,7 @@ def test_init_never_replaces_a_file(tmp_path, capsys):
     out = capsys.readouterr().out
     assert (tmp_path / "mkdocs.yml").read_text() == "site_name: Ours\n"
     assert (tmp_path / ".gitignore").read_text() == "node_modules/\n"
-    assert f"kept  {tmp_path / 'mkdocs.yml'}" in out and "add site/ and records/" in out
+    assert f"kept  {tmp_path / 'mkdocs.yml'}" in out and "add site/ and records/" in out and "add the plugin" in out
     (tmp_path / "content" / "notice.yaml").write_text("edited\n")
     assert main(["init", str(tmp_path)]) == 0
     assert (tmp_path / "content" / "notice.yaml").read_text() == "edited\n"
