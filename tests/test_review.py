@@ -84,8 +84,12 @@ def test_no_workflow_runs_fork_code_with_a_write_token():
 
 
 def test_pages_workflow_deploys_with_minimal_permissions():
-    text = (REPO / ".github/workflows/pages.yml").read_text(encoding="utf-8")
-    assert "actions/upload-pages-artifact" in text and "actions/deploy-pages" in text
-    assert "pages: write" in text and "id-token: write" in text
-    top = text[: text.index("jobs:")]
-    assert "permissions:\n  contents: read" in top
+    """pages.yml calls the reusable notice-publish.yml; the deploy permissions sit on its deploy job only."""
+    text = (REPO / ".github/workflows/notice-publish.yml").read_text(encoding="utf-8")
+    assert "actions/upload-pages-artifact@" in text and "actions/deploy-pages@" in text
+    deploy = text[text.index("  deploy:"):]
+    assert "pages: write" in deploy and "id-token: write" in deploy
+    assert "pages: write" not in text[: text.index("  deploy:")]
+    for name in ("notice-publish.yml", "pages.yml"):
+        flow = (REPO / ".github/workflows" / name).read_text(encoding="utf-8")
+        assert "permissions: {}" in flow[: flow.index("jobs:")], name
