@@ -170,6 +170,20 @@ def test_a_prefix_that_is_not_a_site_path_is_refused(tmp_path, prefix):
     assert result.returncode != 0 and "not a site path" in result.stderr
 
 
+def test_a_content_folder_inside_docs_publishes_no_source_file(tmp_path):
+    """content: docs/privacy — the YAML, the release log, frozen versions and records stay out of the site."""
+    content = f.write_content(tmp_path / "docs" / "privacy")
+    make_release(content, effective=dt.date(2025, 1, 1), announced=dt.date(2024, 12, 1))
+    (tmp_path / "docs" / "about.md").write_text("# About us\n")
+    config = tmp_path / "mkdocs.yml"
+    config.write_text("site_name: T\nsite_url: https://example.org/\ntheme:\n  name: material\nplugins:\n  - privacy-notice:\n      content: docs/privacy\n      prefix: privacy\n      records_dir: docs/records\n")
+    build(config, today="2026-01-01")
+    published = {p.relative_to(tmp_path / "site").as_posix() for p in (tmp_path / "site").rglob("*") if p.is_file()}
+    assert "about/index.html" in published and "privacy/nb/versions/1/index.html" in published
+    leaked = [p for p in published if p.endswith((".yaml", ".yml")) or "/releases/" in p or p.startswith("records/") or "nb.md" in p]
+    assert leaked == []
+
+
 def test_the_plugin_never_replaces_a_page_the_site_has(tmp_path):
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "index.md").write_text("# Our documentation\n")
