@@ -104,6 +104,11 @@ def test_from_an_empty_folder_init_check_build_release_diff_notify(venv, tmp_pat
     assert (site / "nb/versions/2/index.html").is_file()
     assert "<id>https://example.org/privacy/en/feed.xml</id>" in (site / "en/feed.xml").read_text()
 
+    for written in ("content/notice.yaml", "content/releases.yaml", "content/releases/2/notice.yaml"):
+        first = (repo / written).read_text().splitlines()[0]
+        target = (repo / written).parent / first.split("$schema=", 1)[1]
+        assert target.resolve().is_file() and target.resolve().is_relative_to(repo), written  # resolves inside the repo
+
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     notify = run(venv, elsewhere, "privacy-notice", "notify", "-f", str(repo / "mkdocs.yml"))
