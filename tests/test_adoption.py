@@ -4,7 +4,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -300,3 +303,24 @@ def test_the_daily_rebuild_switches_to_a_version_on_its_effective_date(tmp_path)
     assert "Version 2" in after and "Version 1" not in after.split("Version 2")[0]
     versions = page(tmp_path / "site", "en/versions/index.html").text
     assert versions.index("Version 2") < versions.index("Version 1")
+
+
+def test_the_pages_folder_builds_without_the_plugin(released, tmp_path, capsys):
+    """The engine exit: MkDocs alone (no privacy-notice plugin) builds the written pages, each in its
+    language, with every released version and no broken link (strict)."""
+    config = site(released)
+    out = released / "pages"
+    assert main(["pages", str(out), "-f", str(config)]) == 0
+    plain = released / "plain.yml"
+    plain.write_text(
+        "site_name: T\nsite_url: https://example.org/\ndocs_dir: pages\nsite_dir: plain-site\n"
+        f"theme:\n  name: material\n  custom_dir: {theme_dir()}\n  font: false\n"
+        "markdown_extensions:\n  - tables\n  - attr_list\n  - toc:\n      permalink: true\n"
+        "validation:\n  omitted_files: ignore\n"
+    )
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(plain)], capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert result.returncode == 0, result.stderr
+    built = released / "plain-site"
+    assert page(built, "nb/versions/2/index.html").find("html")[0]["lang"] == "nb"
+    assert page(built, "en/index.html").find("html")[0]["lang"] == "en"
+    assert (built / "en/feed.xml").is_file() and (built / "versions/1.json").is_file()
