@@ -198,6 +198,8 @@ def test_a_recipient_needs_a_name_or_a_category(tmp_path):
     (lambda d: d["recipients"][0].update(transfer=[{"safeguard": "scc"}]), "recipients[m365].transfer[0].countries", "required field 'countries'"),
     (lambda d: d["recipients"][0].update(transfer={"safeguard": "sccs"}), "recipients[m365].transfer.safeguard", "did you mean 'scc'"),
     (lambda d: d["purposes"][0].update(retention=[{"rule": "three_years", "conditon": {"nb": "x", "en": "y"}}]), "purposes[customer_service].retention[0].conditon", "did you mean 'condition'"),
+    (lambda d: d["purposes"][0].update(retention={"rule": "three_years"}), "purposes[customer_service].retention", "expected text or a list, got a mapping"),
+    (lambda d: d["recipients"][0].update(transfer="scc"), "recipients[m365].transfer", "expected a mapping of fields or a list"),
 ])
 def test_either_shape_is_checked_as_strictly_as_one(tmp_path, change, field, words):
     """A field that takes two shapes names the problem inside the shape the value has, not 'not valid under any'."""
