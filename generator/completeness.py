@@ -271,7 +271,7 @@ def _bookkeeping_10_years(n: Notice, document: Document) -> Iterator[tuple[Field
 def _accounting_too_short(n: Notice, document: Document) -> Iterator[tuple[FieldPath, str]]:
     for i, rule in _accounting_rules(n):
         years = _years(rule.period)
-        if years is not None and years < 5:
+        if years is not None and years < 5 and abs(years - 3.5) > 1e-9:  # 3 years 6 months: § 13 second paragraph
             yield ("retention", i, "period"), f"retention rule `{rule.id}` cites accounting rules but keeps the data only {rule.period}"
 
 
