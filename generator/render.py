@@ -325,7 +325,7 @@ class _Renderer:
                     [self.label(k) for k in ("col_recipient", "col_kind", "col_service", "col_location", "col_safeguard")],
                     [
                         [
-                            escape_text(r.name) + (f" ({self.t(r.category)})" if r.category else "") if r.name else self.t(r.category),
+                            (escape_text(r.name) + (f" ({self.t(r.category)})" if r.category else "")) if r.name else self.t(r.category),
                             self.label(f"kind_{r.kind}"),
                             self.t(r.service),
                             listing([country(c, self.lang) for c in r.locations], self.lang),
