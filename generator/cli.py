@@ -72,7 +72,9 @@ def _parser() -> argparse.ArgumentParser:
     notify.add_argument("version", nargs="?", type=int, help="the version (default: the latest)")
     notify.add_argument("--content", default="content", type=Path, help="content folder (default: content)")
     notify.add_argument("--site-url", help="the site's address for links (default: site_url from mkdocs.yml)")
-    notify.add_argument("--format", choices=("markdown", "text"), default="markdown", help="body format (default: markdown)")
+    notify.add_argument("--format", choices=("markdown", "text", "html"), default="markdown", help="body format: markdown, text, or html for an e-mail tool (default: markdown)")
+    notify.add_argument("--lang", help="only this language (default: every language of the version)")
+    notify.add_argument("--sent", type=_date, help="the day the e-mail is sent (YYYY-MM-DD, default: today): its link to the notice in force is to the version in force that day")
 
     for name, text in (("build", "build the site into site/ (same as mkdocs build)"), ("serve", "preview the site, rebuilding on every change (same as mkdocs serve)")):
         sub = commands.add_parser(name, help=text, description=text[0].upper() + text[1:] + ".")
@@ -244,16 +246,24 @@ def _notify(args: argparse.Namespace) -> int:
     release = log.get(args.version) if args.version else log.latest
     if release is None:
         raise UsageError(f"there is no version {args.version}; the latest is {log.latest.version}")
+    if args.lang and args.lang not in release.languages:
+        raise UsageError(f"--lang {args.lang}: version {release.version} is published in {', '.join(release.languages)}")
     site_url = args.site_url or _site_url()
-    found = notifications(log, release, site_url)
+    found = notifications(log, release, site_url, sent=args.sent or _today())
     if not found:
         print(f"Version {release.version} has no significant change: no customer notice is needed (it is recorded in the change log).")
         return EXIT_OK
+    if not site_url:
+        raise UsageError("notify needs the site's address for the links in the e-mail: pass --site-url or set site_url in mkdocs.yml")
     for n in found:
-        print(f"=== {n.lang} ===")
+        if args.lang and n.lang != args.lang:
+            continue
+        if not args.lang:
+            print(f"=== {n.lang} ===")
         print(f"Subject: {n.subject}")
         print()
-        print(n.markdown if args.format == "markdown" else n.text)
+        sys.stdout.write(n.body(args.format))
+        print()
     return EXIT_OK
 
 
