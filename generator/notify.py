@@ -287,6 +287,9 @@ class _Teller:
 
     def recipient(self, r: Recipient) -> Item:
         sentences = [Fill("notify_recipient", {"service": self.sentence(r.service), "where": self.places(r.locations)})]
+        used = self.purposes_using(self.new, lambda p: r.id in p.recipients)
+        if used:
+            sentences.append(Fill("notify_recipient_purposes", {"purposes": used}))
         if r.kind in ("third_party", "joint_controller"):
             sentences.append(Fill(f"notify_recipient_{r.kind}"))
         if r.third_countries:

@@ -69,7 +69,7 @@ def test_a_new_processor_and_longer_retention_read_as_a_letter_in_bokmal(sent):
     assert text.startswith("Hei,\n\nDu får denne e-posten fordi Fjelltopp Regnskap AS behandler personopplysninger om deg")
     assert "Den nye personvernerklæringen gjelder fra 1. juni 2025." in text
     assert "Nye mottakere av opplysningene dine" in text
-    assert "* Postbird Inc. – leverandør av nyhetsbrev: Sender nyhetsbrevet vårt. Opplysningene behandles i USA. Grunnlaget for overføringen ut av EU/EØS er standard personvernbestemmelser (SCC)." in text
+    assert "* Postbird Inc. – leverandør av nyhetsbrev: Sender nyhetsbrevet vårt. Opplysningene behandles i USA. Får opplysninger til: Kundeservice. Grunnlaget for overføringen ut av EU/EØS er standard personvernbestemmelser (SCC)." in text
     assert "Hvor lenge vi lagrer opplysningene" in text
     assert "* Kundeservice: Vi lagrer opplysningene i 5 år etter siste kontakt, i stedet for 3 år etter siste kontakt." in text
     assert text.rstrip().endswith("Med vennlig hilsen\nFjelltopp Regnskap AS")
@@ -79,7 +79,7 @@ def test_the_same_letter_in_english(sent):
     en = sent["en"]
     assert en.subject == "Changes to the privacy notice of Fjelltopp Regnskap AS from 1 June 2025"
     assert "You are receiving this e-mail because Fjelltopp Regnskap AS processes personal data about you" in en.text
-    assert "* Postbird Inc. – newsletter provider: Sends our newsletter. The data is processed in the United States. The transfer outside the EU/EEA relies on standard contractual clauses (SCCs)." in en.text
+    assert "* Postbird Inc. – newsletter provider: Sends our newsletter. The data is processed in the United States. Receives data for: Customer service. The transfer outside the EU/EEA relies on standard contractual clauses (SCCs)." in en.text
     assert "* Customer service: We keep the data for 5 years after the last contact instead of 3 years after the last contact." in en.text
 
 
