@@ -244,7 +244,9 @@ class _Teller:
             category = self.new.category(ident)
             used = self.purposes_using(self.new, lambda p: ident in p.categories)
             examples = self.text(category.examples)
-            sentences = [Fill("notify_category", {"examples": examples, "purposes": used}) if examples else Fill("notify_category_bare", {"purposes": used})]
+            sentences = [Fill("notify_examples", {"examples": examples})] if examples else []
+            if used:
+                sentences.append(Fill("notify_used_for", {"purposes": used}))
             if category.special:
                 sentences.append(Fill("notify_special"))
             return "data", [Item(sentence_case(self.text(category.name)), tuple(sentences))]
@@ -269,7 +271,8 @@ class _Teller:
         if head == "marketing":
             return "marketing", [Item("", (Fill("notify_marketing_added", {"opt_out": self.text(self.new.marketing.opt_out) if self.new.marketing else ""}),))]
         if head == "organisation" and ident == "identity":
-            return "controller", [Item("", (Fill("notify_controller", {"new": c.new.get(self.lang, ""), "old": c.old.get(self.lang, "")}),))]
+            values = {"new": self.new.organisation.name, "number": self.new.organisation.org_number, "old": self.old.organisation.name}
+            return "controller", [Item("", (Fill("notify_controller", values),))]
         if head == "joint_controllers" and rule == "joint_controller_added":
             j = self.find(self.new.organisation.joint_controllers, ident)
             return "controller", [Item(j.name, (Fill("notify_joint_controller", {"arrangement": self.sentence(j.arrangement)}),))]

@@ -13,7 +13,7 @@ PLACEHOLDERS = {"controller", "org_number", "email", "rights_email", "response_t
                 "version", "langs", "who", "reason"}
 #: The customer e-mail's sentences (notify_*) fill these from the two versions of the notice.
 NOTIFY_PLACEHOLDERS = {"service", "where", "safeguard", "purposes", "countries", "new", "old", "description", "basis", "interest",
-                       "items", "opt_out", "examples", "purpose", "significance", "arrangement"}
+                       "items", "opt_out", "examples", "purpose", "significance", "arrangement", "number"}
 
 
 @pytest.mark.parametrize("name", ["clauses.yaml", "labels.yaml"])

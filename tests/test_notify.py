@@ -202,3 +202,62 @@ def test_notify_without_a_site_address_says_how_to_give_one(tmp_path):
     content, _ = release_pair(tmp_path, processor_and_longer_retention)
     out = subprocess.run([CLI, "notify", "--content", str(content)], capture_output=True, text=True, cwd=tmp_path)
     assert out.returncode == 2 and "--site-url" in out.stderr and "Traceback" not in out.stderr
+
+
+def _set(path: str, value):
+    def edit(d):
+        node = d
+        *parents, last = path.split(".")
+        for p in parents:
+            node = node[int(p)] if p.isdigit() else node[p]
+        node[last] = value
+
+    return edit
+
+
+def _append(path: str, value):
+    def edit(d):
+        node = d
+        for p in path.split("."):
+            node = node[int(p)] if p.isdigit() else node[p]
+        node.append(value)
+
+    return edit
+
+
+DECISION = {"id": "credit", "name": {"nb": "Kredittsjekk", "en": "Credit check"}, "logic": {"nb": "poeng", "en": "a score"},
+            "significance": {"nb": "avgjør om du kan betale mot faktura", "en": "decides whether you can pay by invoice"},
+            "consequences": {"nb": "forskudd", "en": "prepayment"}}
+COOKIE = {"name": "_ga", "provider": "Google", "party": "third", "purpose": {"nb": "teller besøk", "en": "counts visits"}, "category": "statistics", "duration": "P2Y", "consent_required": True}
+MARKETING = {"electronic": True, "to_individuals": True, "basis": ["consent"], "opt_out": {"nb": "Klikk «Meld deg av».", "en": "Click “Unsubscribe”."}}
+
+#: One significant change each, and what the bokmål reader is told (group heading, then the item).
+CASES = {
+    "recipient_new_purpose": (_append("purposes.1.recipients", "m365"), "Nye mottakere av opplysningene dine", "* Microsoft Ireland Operations Ltd: Får nå også opplysninger til: Regnskap."),
+    "transfer_to_a_new_country": (_set("recipients.0.locations", ["IE", "US", "IN"]), "Opplysninger som sendes ut av EU/EØS", "* Microsoft Ireland Operations Ltd: Behandler nå også opplysninger i India."),
+    "safeguard_changed": (_set("recipients.0.transfer", {"safeguard": "scc"}), "Opplysninger som sendes ut av EU/EØS", "bygger nå på standard personvernbestemmelser (SCC), ikke lenger på beslutning om tilstrekkelig beskyttelsesnivå."),
+    "purpose_changed": (_set("purposes.0.description", {"nb": "Vi svarer på spørsmål og lager statistikk", "en": "We answer questions and make statistics"}), "Nye og endrede formål", "* Kundeservice: Vi har endret beskrivelsen. Nå står det: «Vi svarer på spørsmål og lager statistikk.»"),
+    "legal_basis_changed": (_set("purposes.0.legal_basis", "consent"), "Nye og endrede formål", "* Kundeservice: Vi bygger nå på samtykket ditt, ikke lenger på avtalen med deg."),
+    "category_added": (_append("data_categories", {"id": "health", "name": {"nb": "helseopplysninger", "en": "health data"}, "special_category": True}), "Nye opplysninger vi behandler", "* Helseopplysninger: Dette er en særlig kategori personopplysninger, som loven gir et sterkere vern."),
+    "source_added": (_append("sources", {"id": "brreg", "kind": "public_register", "name": {"nb": "Enhetsregisteret", "en": "the register"}, "categories": ["contact"], "publicly_accessible": True}), "Nye kilder til opplysninger", "* Enhetsregisteret: Herfra får vi: kontaktopplysninger."),
+    "retention_start_changed": (_set("retention.0.from", "end_of_contract"), "Hvor lenge vi lagrer opplysningene", "* Kundeservice: Lagringstiden regnes nå fra et annet tidspunkt: 3 år etter at avtalen er avsluttet (før: 3 år etter siste kontakt)."),
+    "cookie_added": (_append("cookies", COOKIE), "Informasjonskapsler", "* _ga (Google): Teller besøk. Vi bruker den bare hvis du sier ja."),
+    "automated_added": (_set("automated_decisions", [DECISION]), "Automatiserte avgjørelser", "* Kredittsjekk: Et system tar nå denne avgjørelsen uten at et menneske vurderer saken. Avgjør om du kan betale mot faktura."),
+    "marketing_added": (_set("marketing", MARKETING), "Markedsføring", "* Vi sender nå markedsføring på e-post eller lignende. Du kan når som helst reservere deg: Klikk «Meld deg av»."),
+    "controller_identity": (_set("organisation.name", "Fjelltopp Rådgivning AS"), "Hvem som er ansvarlig", "* Virksomheten som er ansvarlig for opplysningene dine, er nå Fjelltopp Rådgivning AS (organisasjonsnummer 923 609 016). Før var det Fjelltopp Regnskap AS."),
+    "dpo_appointed": (_set("organisation.dpo", {"name": "Personvernhjelp AS", "email": "dpo@personvernhjelp.no"}), "Slik bruker du rettighetene dine", "* Personvernombudet vårt er nå Personvernhjelp AS, dpo@personvernhjelp.no."),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_each_kind_of_change_is_told_in_plain_words_in_its_group(tmp_path, case):
+    mutate, heading, item = CASES[case]
+    _, log = release_pair(tmp_path, mutate)
+    found = {n.lang: n for n in notifications(log, log.latest, SITE, sent=D(2025, 4, 2))}
+    assert set(found) == {"nb", "en"}
+    nb = found["nb"].text
+    assert f"\n{heading}\n" in nb, nb
+    assert item in nb, nb
+    for n in found.values():
+        assert "→" not in n.text and "Andre endringer" not in n.text and "Other changes" not in n.text
+        assert not re.search(r"\b[a-z]+_[a-z_]+\b", n.text.replace("_ga", "")), n.text  # no ids or enum values
