@@ -24,7 +24,7 @@ from .diff import Change, Diff
 from .escape import email_header, email_markdown, html_attribute, html_text
 from .model import Notice, Purpose, Recipient, Retention, Text
 from .releases import Release, ReleaseLog
-from .words import country, duration, listing, long_date, sentence_case
+from .words import country, duration, listing, long_date, measures_time, sentence_case
 
 FORMATS = ("markdown", "text", "html")
 
@@ -171,7 +171,7 @@ class _Teller:
         criterion = self.text(rule.criterion).strip()
         if criterion and criterion[-1] not in ".!?":
             criterion += "."
-        return f"{criterion} {label('from_' + rule.start, self.lang)}"
+        return f"{criterion} {label('from_' + rule.start, self.lang)}" if measures_time(criterion) else criterion
 
     def purposes_using(self, notice: Notice, test: Callable[[Purpose], bool]) -> str:
         return self.names(self.text(p.name) for p in notice.purposes if test(p))

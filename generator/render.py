@@ -18,7 +18,7 @@ from typing import Callable, Iterable
 from .clauses import clause, label
 from .model import Notice, Purpose, Recipient, Retention, Text
 from .safety import email_link, escape_markdown, escape_text, link, phone_link
-from .words import country, duration, listing, long_date, sentence_case
+from .words import country, duration, listing, long_date, measures_time, sentence_case
 
 SECTION_ORDER = (
     "controller",
@@ -322,13 +322,15 @@ class _Renderer:
         return f"[{self.label(ident)}](#{anchor(ident)})"
 
     def retention_phrase(self, rule: Retention) -> str:
-        """"6 måneder etter at kundeforholdet er avsluttet"; a criterion is followed by its start as a sentence."""
+        """"6 måneder etter at kundeforholdet er avsluttet"; a criterion that counts time is followed by its start as a sentence."""
         if rule.period:
             text = f"{duration(rule.period, self.lang)} {self.label('start_' + rule.start)}"
             if rule.criterion:
                 text += f". {_sentence(self.t(rule.criterion))}"
             return text
-        return f"{_sentence(self.t(rule.criterion))} {self.label('from_' + rule.start)}"
+        criterion = _sentence(self.t(rule.criterion))
+        # "Til du melder deg av" needs no start; "normalt etter tre år" does: from when are the years counted?
+        return f"{criterion} {self.label('from_' + rule.start)}" if measures_time(criterion) else criterion
 
     def recipients(self) -> list[str]:
         n = self.n

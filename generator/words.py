@@ -134,6 +134,17 @@ def country(code: str, lang: str) -> str:
     return name
 
 
+#: A duration in words or figures: "tre år", "12 months", "ett år etter at du svarte".
+_MEASURE = re.compile(
+    r"\d|\b(?:år|måned|måneder|uke|uker|dag|dager|døgn|year|years|month|months|week|weeks|day|days)\b", re.IGNORECASE
+)
+
+
+def measures_time(text: str) -> bool:
+    """Does a retention criterion count time ("normalt etter tre år"), so that its start event matters?"""
+    return _MEASURE.search(text) is not None
+
+
 def sentence_case(text: str) -> str:
     """The first letter upper-case, for a table cell or a list item that starts a sentence.
 

@@ -115,10 +115,10 @@ def test_publicly_accessible_is_not_asked_of_data_you_give_yourself():
 
 def test_retention_by_criterion_says_when_it_starts_in_a_sentence():
     d = f.data()
-    d["retention"][0] = {"id": "three_years", "criterion": {"nb": "Til kravet er foreldet", "en": "Until the claim is time-barred"}, "from": "end_of_contract"}
+    d["retention"][0] = {"id": "three_years", "criterion": {"nb": "Til kravet er foreldet, normalt etter tre år", "en": "Until the claim is time-barred, normally after three years"}, "from": "end_of_contract"}
     nb, en = (render_notice(f.notice(d), lang) for lang in LANGS)
-    assert "Til kravet er foreldet. Tiden regnes fra da avtalen ble avsluttet." in nb
-    assert "Until the claim is time-barred. The period runs from the end of the contract." in en
+    assert "Til kravet er foreldet, normalt etter tre år. Tiden regnes fra da avtalen ble avsluttet." in nb
+    assert "Until the claim is time-barred, normally after three years. The period runs from the end of the contract." in en
 
 
 def test_answer_time_in_words_with_the_two_month_extension():
@@ -148,3 +148,11 @@ def test_how_changes_are_announced_reads_as_a_sentence():
     nb, en = (render_notice(f.notice(d), lang) for lang in LANGS)
     assert "Vi gir deg beskjed på e-post og med en melding på nettsiden vår minst 30 dager før endringen trer i kraft." in nb
     assert "We tell you by e-mail and with a message on our website at least 30 days before the change takes effect." in en
+
+
+def test_a_criterion_that_counts_no_time_has_no_start_sentence():
+    d = f.data()
+    d["retention"][0] = {"id": "three_years", "criterion": {"nb": "Til du melder deg av", "en": "Until you unsubscribe"}, "from": "consent_withdrawn"}
+    nb, en = (render_notice(f.notice(d), lang) for lang in LANGS)
+    assert "| Kundeservice | Til du melder deg av. | – |" in nb and "Tiden regnes fra" not in nb
+    assert "| Customer service | Until you unsubscribe. | – |" in en and "The period runs from" not in en
