@@ -173,8 +173,12 @@ class _Teller:
             criterion += "."
         return f"{criterion} {label('from_' + rule.start, self.lang)}" if measures_time(criterion) else criterion
 
+    def quoted(self, name: str) -> str:
+        """A purpose's name inside a sentence: «Nyhetsbrev» / “Newsletter”."""
+        return f"«{name}»" if self.lang == "nb" else f"“{name}”"
+
     def purposes_using(self, notice: Notice, test: Callable[[Purpose], bool]) -> str:
-        return self.names(self.text(p.name) for p in notice.purposes if test(p))
+        return self.names(self.quoted(self.text(p.name)) for p in notice.purposes if test(p))
 
     @staticmethod
     def find(collection, ident: str):
@@ -194,7 +198,7 @@ class _Teller:
         if head == "purposes" and attr == "recipients":
             old_p, new_p = self.find(self.old.purposes, ident), self.find(self.new.purposes, ident)
             added = [r for r in new_p.recipients if r not in (old_p.recipients if old_p else ())]
-            sentence = Fill("notify_recipient_new_purpose", {"purposes": self.text(new_p.name)})
+            sentence = Fill("notify_recipient_new_purpose", {"purposes": self.quoted(self.text(new_p.name))})
             return "recipients", [Item(self.new.recipient(r).name, (sentence,)) for r in added]
         if head == "recipients" and attr == "locations" and rule == "transfer_added":
             old_r, new_r = self.find(self.old.recipients, ident), self.new.recipient(ident)
@@ -307,7 +311,7 @@ class _Teller:
             title = self.text(new_p.name)
         else:
             old, new = self.find(self.old.retention, ident), self.find(self.new.retention, ident)
-            title = self.purposes_using(self.new, lambda p: p.retention == ident)
+            title = self.names(self.text(p.name) for p in self.new.purposes if p.retention == ident)
         values = {"new": self.retention_words(new), "old": self.retention_words(old)}
         if c.rule == "retention_start_changed":
             template = "notify_retention_start"
@@ -361,15 +365,16 @@ class _Letter:
         return "\n\n".join(out) + "\n"
 
     def text(self) -> str:
+        """Plain text wrapped at 72 characters, as e-mail is read; items hang under their bullet, URLs stay whole."""
         esc = email_header  # one line, no control characters: all plain text needs
-        out = [self.fill("notify_greeting", esc), self.fill("notify_why", esc), self.fill("notify_intro", esc)]
+        out = [_wrap(self.fill(k, esc)) for k in ("notify_greeting", "notify_why", "notify_intro")]
         for group, items in self.groups:
             heading = label("notify_group_" + group, self.lang)
             lines = [heading, "-" * len(heading)]
-            lines += [f"* {esc(i.title)}: {_sentences(i, self.lang, esc)}" if i.title else f"* {_sentences(i, self.lang, esc)}" for i in items]
+            lines += [_wrap(f"{esc(i.title)}: {_sentences(i, self.lang, esc)}" if i.title else _sentences(i, self.lang, esc), "* ", "  ") for i in items]
             out.append("\n".join(lines))
-        out.append("\n".join(f"{label(text, self.lang)}:\n{url}" for text, url in self.links))
-        out.append(self.fill("notify_rights", esc))
+        out.append("\n".join(f"{_wrap(label(text, self.lang))}:\n{url}" for text, url in self.links))
+        out.append(_wrap(self.fill("notify_rights", esc)))
         out.append(self.fill("notify_signature", esc))
         return "\n\n".join(out) + "\n"
 
@@ -386,6 +391,12 @@ class _Letter:
         subject = email_header(self.fill("notify_subject", str))
         head = f'<!DOCTYPE html>\n<html lang="{self.lang}">\n<head>\n<meta charset="utf-8">\n<title>{html_text(subject)}</title>\n</head>\n<body>\n'
         return head + "\n".join(out) + "\n</body>\n</html>\n"
+
+
+def _wrap(text: str, first: str = "", rest: str = "") -> str:
+    import textwrap
+
+    return textwrap.fill(text, width=72, initial_indent=first, subsequent_indent=rest, break_long_words=False, break_on_hyphens=False)
 
 
 def _url(url: str) -> str:
