@@ -58,7 +58,7 @@ def test_legal_basis_change_is_significant_in_both_directions():
     new["purposes"][0]["legal_basis"] = "consent"
     change = only(f.data(), new)
     assert (change.rule, change.cls) == ("legal_basis_changed", "significant")
-    assert "avtale" in change.old["nb"] and "Samtykke" in change.new["nb"]
+    assert "Avtale" in change.old["nb"] and "Samtykke" in change.new["nb"]
     assert only(new, f.data()).significant
 
 
