@@ -224,7 +224,7 @@ def test_a_new_sub_processor_is_told_once(content):
     log = load_log(content)
     assert {"recipient_added", "sub_processor_added"} <= {c.rule for c in log.diff(log.latest).significant}  # legal sees both rules
     en = next(n for n in notifications(log, log.latest, None) if n.lang == "en")
-    assert en.text.count("Intuit Mailchimp") == 1 and "New sub-processors\n" in en.text and "* Intuit Mailchimp: Newsletters. The data is processed in Ireland." in " ".join(en.text.split())
+    assert en.text.count("Intuit Mailchimp") == 1 and "\nNew sub-processors (suppliers that process data for us)\n" in en.text and "* Intuit Mailchimp: Newsletters. The data is processed in Ireland." in " ".join(en.text.split())
 
 
 def test_minor_release_has_no_notification(content):
