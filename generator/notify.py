@@ -358,7 +358,7 @@ class _Letter:
         out = [self.fill("notify_greeting", esc), self.fill("notify_why", esc), self.fill("notify_intro", esc)]
         for group, items in self.groups:
             out.append(f"### {label('notify_group_' + group, self.lang)}")
-            out.append("\n".join(f"- **{esc(i.title)}:** {_sentences(i, self.lang, esc)}" if i.title else f"- {_sentences(i, self.lang, esc)}" for i in items))
+            out.append("\n".join(f"- **{esc(sentence_case(i.title))}:** {_sentences(i, self.lang, esc)}" if i.title else f"- {_sentences(i, self.lang, esc)}" for i in items))
         out.append("  \n".join(f"{label(text, self.lang)}: <{_url(url)}>" for text, url in self.links))
         out.append(self.fill("notify_rights", esc))
         out.append(self.fill("notify_signature", esc).replace("\n", "  \n"))
@@ -371,7 +371,7 @@ class _Letter:
         for group, items in self.groups:
             heading = label("notify_group_" + group, self.lang)
             lines = [heading, "-" * len(heading)]
-            lines += [_wrap(f"{esc(i.title)}: {_sentences(i, self.lang, esc)}" if i.title else _sentences(i, self.lang, esc), "* ", "  ") for i in items]
+            lines += [_wrap(f"{esc(sentence_case(i.title))}: {_sentences(i, self.lang, esc)}" if i.title else _sentences(i, self.lang, esc), "* ", "  ") for i in items]
             out.append("\n".join(lines))
         out.append("\n".join(f"{_wrap(label(text, self.lang))}:\n{url}" for text, url in self.links))
         out.append(_wrap(self.fill("notify_rights", esc)))
@@ -383,7 +383,7 @@ class _Letter:
         out = [f"<p>{self.fill(k, esc)}</p>" for k in ("notify_greeting", "notify_why", "notify_intro")]
         for group, items in self.groups:
             out.append(f"<h3>{html_text(label('notify_group_' + group, self.lang))}</h3>")
-            lis = [f"<li><strong>{esc(i.title)}:</strong> {_sentences(i, self.lang, esc)}</li>" if i.title else f"<li>{_sentences(i, self.lang, esc)}</li>" for i in items]
+            lis = [f"<li><strong>{esc(sentence_case(i.title))}:</strong> {_sentences(i, self.lang, esc)}</li>" if i.title else f"<li>{_sentences(i, self.lang, esc)}</li>" for i in items]
             out.append("<ul>\n" + "\n".join(lis) + "\n</ul>")
         out.append("<p>" + "<br>\n".join(f'{html_text(label(text, self.lang))}: <a href="{html_attribute(url)}">{html_text(url)}</a>' for text, url in self.links) + "</p>")
         out.append(f"<p>{self.fill('notify_rights', esc)}</p>")
