@@ -209,7 +209,8 @@ def _run(args: argparse.Namespace) -> int:
         if errors:
             _err(f"{len(errors)} problem{'s' if len(errors) != 1 else ''} found.")
             return EXIT_INVALID
-        _out(f"{args.path}: valid.")
+        warnings = len(problems) - len(errors)  # listed above; counted here so "valid" never hides them
+        _out(f"{args.path}: valid, {warnings} warning{'s' if warnings != 1 else ''}.")
         return EXIT_OK
     if args.command == "diff":
         return _diff(args)

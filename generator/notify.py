@@ -22,7 +22,7 @@ from typing import Callable, Iterable, Mapping
 from .clauses import label
 from .diff import Change, Diff
 from .escape import email_header, email_markdown, html_attribute, html_text
-from .model import Notice, Purpose, Recipient, Retention, Text
+from .model import Notice, Purpose, Recipient, Retention, RetentionUse, Text
 from .releases import Release, ReleaseLog
 from .words import country, duration, listing, long_date, measures_time, sentence_case
 
@@ -130,6 +130,7 @@ class _Teller:
 
     def __init__(self, old: Notice, new: Notice, lang: str):
         self.old, self.new, self.lang = old, new, lang
+        self.told_rules: set[str] = set()  # purposes whose conditional retention rules are already told
 
     def groups(self, changes: Iterable[Change]) -> list[tuple[str, list[Item]]]:
         grouped: dict[str, list[Item]] = {g: [] for g in GROUPS}
@@ -156,11 +157,18 @@ class _Teller:
     def names(self, texts: Iterable[str]) -> str:
         return listing([t for t in texts if t], self.lang)
 
-    def safeguard(self, r: Recipient) -> str:
-        """The safeguard's name in running text, without its article number."""
-        name = label(f"safeguard_{r.transfer.safeguard}" if r.transfer else "safeguard_missing", self.lang)
+    def safeguard(self, r: Recipient, countries: Iterable[str] | None = None) -> str:
+        """The safeguard(s) for `countries` (default: every third country) in running text, without article numbers."""
+        kinds = [t.safeguard if t else None for t in (r.safeguard_for(c) for c in (countries or r.third_countries))]
+        return listing([self.safeguard_name(k) for k in dict.fromkeys(kinds)], self.lang)
+
+    def safeguard_name(self, kind: str | None) -> str:
+        name = label(f"safeguard_{kind}" if kind else "safeguard_missing", self.lang)
         name = name.split(" (artikkel", 1)[0].split(" (Article", 1)[0]
         return name[0].lower() + name[1:] if name[1:2].islower() else name
+
+    def recipient_name(self, r: Recipient) -> str:
+        return self.text(r.title)
 
     def basis(self, ident: str) -> str:
         return label(f"plain_basis_{ident}", self.lang)
@@ -199,17 +207,19 @@ class _Teller:
             old_p, new_p = self.find(self.old.purposes, ident), self.find(self.new.purposes, ident)
             added = [r for r in new_p.recipients if r not in (old_p.recipients if old_p else ())]
             sentence = Fill("notify_recipient_new_purpose", {"purposes": self.quoted(self.text(new_p.name))})
-            return "recipients", [Item(self.new.recipient(r).name, (sentence,)) for r in added]
+            return "recipients", [Item(self.recipient_name(self.new.recipient(r)), (sentence,)) for r in added]
         if head == "recipients" and attr == "locations" and rule == "transfer_added":
             old_r, new_r = self.find(self.old.recipients, ident), self.new.recipient(ident)
             added = [x for x in new_r.third_countries if x not in old_r.third_countries]
             sentences = (Fill("notify_transfer_added", {"countries": self.places(added)}), Fill("notify_transfer_basis", {"safeguard": self.safeguard(new_r)}))
-            return "transfers", [Item(new_r.name, sentences)]
-        if head == "recipients" and attr == "transfer":
+            return "transfers", [Item(self.recipient_name(new_r), sentences)]
+        if head == "recipients" and attr.startswith("transfer") and rule == "safeguard_changed":
             old_r, new_r = self.find(self.old.recipients, ident), self.new.recipient(ident)
-            return "transfers", [Item(new_r.name, (Fill("notify_safeguard_changed", {"new": self.safeguard(new_r), "old": self.safeguard(old_r)}),))]
+            countries = [attr.split(".")[1]] if "." in attr else new_r.third_countries
+            values = {"new": self.safeguard(new_r, countries), "old": self.safeguard(old_r, countries), "countries": self.places(countries)}
+            return "transfers", [Item(self.recipient_name(new_r), (Fill("notify_safeguard_changed", values),))]
         if head == "recipients" and attr in ("kind", "category"):
-            return "recipients", [Item(self.new.recipient(ident).name, (Fill("notify_role_changed", {"new": c.new.get(self.lang, ""), "old": c.old.get(self.lang, "")}),))]
+            return "recipients", [Item(self.recipient_name(self.new.recipient(ident)), (Fill("notify_role_changed", {"new": c.new.get(self.lang, ""), "old": c.old.get(self.lang, "")}),))]
 
         if head == "purposes" and not attr and rule == "purpose_added":
             p = self.find(self.new.purposes, ident)
@@ -254,13 +264,18 @@ class _Teller:
             if category.special:
                 sentences.append(Fill("notify_special"))
             return "data", [Item(sentence_case(self.text(category.name)), tuple(sentences))]
+        if head == "sources" and attr == "purposes":
+            old_s, source = self.find(self.old.sources, ident), self.find(self.new.sources, ident)
+            added = self.names(self.text(p.name) for p in self.new.purposes if p.id in source.purposes and p.id not in old_s.purposes)
+            return "sources", [Item(sentence_case(self.text(source.name)), (Fill("notify_source_purposes", {"purposes": added}),))]
         if head == "sources":
             source = self.find(self.new.sources, ident)
             items = self.names(self.text(self.new.category(x).name) for x in source.categories)
             return "sources", [Item(sentence_case(self.text(source.name)), (Fill("notify_source", {"items": items}),))]
 
-        if rule in ("retention_longer", "retention_start_changed", "retention_shorter") and head in ("retention", "purposes"):
-            return "retention", [self.retention(c, head, ident)]
+        if head == "retention" or head == "purposes" and attr.startswith("retention"):
+            item = self.retention(c, head, ident, attr)
+            return "retention", [item] if item else []
         if head == "cookies" and attr == "duration":
             cookie = self.find(self.new.cookies, ident)
             old = self.find(self.old.cookies, ident)
@@ -279,12 +294,12 @@ class _Teller:
             return "controller", [Item("", (Fill("notify_controller", values),))]
         if head == "joint_controllers" and rule == "joint_controller_added":
             j = self.find(self.new.organisation.joint_controllers, ident)
-            return "controller", [Item(j.name, (Fill("notify_joint_controller", {"arrangement": self.sentence(j.arrangement)}),))]
+            return "controller", [Item(self.text(j.name), (Fill("notify_joint_controller", {"arrangement": self.sentence(j.arrangement)}),))]
         if head == "organisation" and ident == "dpo":
             dpo = self.new.organisation.dpo
             if dpo is None:
                 return "rights", [Item("", (Fill("notify_dpo_none"),))]
-            return "rights", [Item("", (Fill("notify_dpo", {"new": ", ".join(x for x in (dpo.name, dpo.email, dpo.phone) if x)}),))]
+            return "rights", [Item("", (Fill("notify_dpo", {"new": ", ".join(x for x in (self.text(dpo.name), dpo.email, dpo.phone) if x)}),))]
         if head == "rights" and ident == "contact":
             return "rights", [Item("", (Fill("notify_rights_contact", {"new": c.new.get(self.lang, "")}),))]
         if head == "rights" and ident == "response_time":
@@ -301,20 +316,34 @@ class _Teller:
             sentences.append(Fill(f"notify_recipient_{r.kind}"))
         if r.third_countries:
             sentences.append(Fill("notify_transfer_basis", {"safeguard": self.safeguard(r)}))
-        title = r.name + (f" – {self.text(r.category)}" if r.category else "")
+        title = self.recipient_name(r) + (f" – {self.text(r.category)}" if r.name and r.category else "")
         return Item(title, tuple(sentences))
 
-    def retention(self, c: Change, head: str, ident: str) -> Item:
+    def use_words(self, notice: Notice, use: RetentionUse) -> str:
+        """One retention rule of a purpose, led by the condition it applies under."""
+        words = self.retention_words(notice.retention_rule(use.rule))
+        return f"{self.text(use.condition)}: {words}" if use.condition else words
+
+    def retention(self, c: Change, head: str, ident: str, attr: str) -> Item | None:
         if head == "purposes":
             old_p, new_p = self.find(self.old.purposes, ident), self.find(self.new.purposes, ident)
-            old, new = self.old.retention_rule(old_p.retention), self.new.retention_rule(new_p.retention)
             title = self.text(new_p.name)
+            if len(old_p.retention) > 1 or len(new_p.retention) > 1:  # rules with conditions: tell the purpose's rules once, whole
+                if ident in self.told_rules:
+                    return None
+                self.told_rules.add(ident)
+                rules = lambda notice, p: " ".join(_period(self.use_words(notice, u)) for u in p.retention)  # noqa: E731
+                return Item(title, (Fill("notify_retention_rules", {"new": rules(self.new, new_p), "old": rules(self.old, old_p)}),))
+            old_use, new_use = old_p.retention[0], new_p.retention[0]
+            old, new = self.old.retention_rule(old_use.rule), self.new.retention_rule(new_use.rule)
         else:
             old, new = self.find(self.old.retention, ident), self.find(self.new.retention, ident)
-            title = self.names(self.text(p.name) for p in self.new.purposes if p.retention == ident)
+            title = self.names(self.text(p.name) for p in self.new.purposes if any(u.rule == ident for u in p.retention))
         values = {"new": self.retention_words(new), "old": self.retention_words(old)}
         if c.rule == "retention_start_changed":
             template = "notify_retention_start"
+        elif c.rule not in ("retention_longer", "retention_shorter"):
+            template = "notify_changed"
         elif old.period and not new.period:
             template = "notify_retention_criterion"
         elif new.period and not old.period:
@@ -391,6 +420,11 @@ class _Letter:
         subject = email_header(self.fill("notify_subject", str))
         head = f'<!DOCTYPE html>\n<html lang="{self.lang}">\n<head>\n<meta charset="utf-8">\n<title>{html_text(subject)}</title>\n</head>\n<body>\n'
         return head + "\n".join(out) + "\n</body>\n</html>\n"
+
+
+def _period(text: str) -> str:
+    text = text.strip()
+    return text if not text or text[-1] in ".!?…" else text + "."
 
 
 def _wrap(text: str, first: str = "", rest: str = "") -> str:

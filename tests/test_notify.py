@@ -269,3 +269,23 @@ def test_each_kind_of_change_is_told_in_plain_words_in_its_group(tmp_path, case)
     for n in found.values():
         assert "→" not in n.text and "Andre endringer" not in n.text and "Other changes" not in n.text
         assert not re.search(r"\b[a-z]+_[a-z_]+\b", n.text.replace("_ga", "")), n.text  # no ids or enum values
+
+
+def test_a_recipient_given_as_a_category_and_a_conditional_retention_rule_are_told(tmp_path):
+    def mutate(d):
+        d["recipients"].append({"id": "auditor", "kind": "third_party", "category": {"nb": "revisoren vår", "en": "our auditor"},
+                                "service": {"nb": "Reviderer årsregnskapet.", "en": "Audits our annual accounts."}, "locations": ["NO"]})
+        d["purposes"][1]["recipients"] = ["auditor"]
+        d["retention"].append({"id": "ten_years", "period": "P10Y", "from": "end_of_contract"})
+        d["purposes"][0]["retention"] = [
+            {"rule": "three_years", "condition": {"nb": "Ellers", "en": "Otherwise"}},
+            {"rule": "ten_years", "condition": {"nb": "Blir det en tvist", "en": "If there is a dispute"}},
+        ]
+
+    _, log = release_pair(tmp_path, mutate)
+    found = {n.lang: flat(n.text) for n in notifications(log, log.latest, SITE, sent=D(2025, 4, 2))}
+    assert "* Revisoren vår: Reviderer årsregnskapet. Opplysningene behandles i Norge. Får opplysninger til: «Regnskap». Mottakeren er selv ansvarlig" in found["nb"]
+    assert ("* Kundeservice: Nye regler for lagringstiden. Ellers: 3 år etter siste kontakt. Blir det en tvist: 10 år etter at avtalen er avsluttet."
+            " Før: 3 år etter siste kontakt.") in found["nb"]
+    assert found["nb"].count("* Kundeservice:") == 1
+    assert "* Our auditor: Audits our annual accounts." in found["en"]
