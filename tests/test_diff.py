@@ -102,7 +102,7 @@ def test_new_recipient_outside_the_eea_is_a_new_recipient_and_a_new_transfer_tol
     change = only(f.data(), new)
     assert (change.key, change.rule, change.cls) == ("recipients.mailchimp", "recipient_added_abroad", "significant")
     assert "Ny mottaker: Intuit Mailchimp" in change.explanation["nb"] and "USA" in change.explanation["nb"]
-    assert "New recipient: Intuit Mailchimp" in change.explanation["en"] and "outside the EU/EEA (United States)" in change.explanation["en"]
+    assert "New recipient: Intuit Mailchimp" in change.explanation["en"] and "outside the EU/EEA (the United States)" in change.explanation["en"]
 
 
 def test_new_third_country_location_is_significant_but_new_eea_location_is_minor():
