@@ -192,19 +192,22 @@ def remove_leftovers(target: Path) -> None:
 # -- where output may go ---------------------------------------------------------------------
 
 
-def guard_output(target: Path, *, project: Path, protected: dict[str, Path], what: str = "output folder") -> None:
+def guard_output(target: Path, *, project: Path, protected: dict[str, Path], what: str = "output folder", enclosing: dict[str, Path] | None = None) -> None:
     """Refuse an output target that is or contains the project root, `.git` or any `protected` path
     (name -> path, e.g. the content folder and the config file), lies inside one of them, or is a
-    non-empty folder without our marker. Nothing is written before this has passed."""
+    non-empty folder without our marker. `enclosing` paths (like the project) may hold the target but
+    not be it or lie inside it. Nothing is written before this has passed."""
     shown = display_path(target)
     real = Path(os.path.realpath(target))
     project = Path(os.path.realpath(project))
     named = {"the project folder": project, "the project's .git": project / ".git"}
     named.update({name: Path(os.path.realpath(p)) for name, p in protected.items()})
+    holders = {project} | {Path(os.path.realpath(p)) for p in (enclosing or {}).values()}
+    named.update({name: Path(os.path.realpath(p)) for name, p in (enclosing or {}).items()})
     for name, path in named.items():
         if real == path or path.is_relative_to(real):
             raise OutputError(f"{what} {shown} is or contains {name} ({display_path(path)}); the build would replace it: choose another folder, e.g. site")
-        if real.is_relative_to(path) and path != project:
+        if real.is_relative_to(path) and path not in holders:
             raise OutputError(f"{what} {shown} is inside {name} ({display_path(path)}): choose a folder outside it, e.g. site")
     if (real / ".git").exists() or real.name == ".git":
         raise OutputError(f"{what} {shown} holds a git repository: choose another folder, e.g. site")

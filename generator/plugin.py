@@ -19,12 +19,12 @@ from mkdocs.structure.pages import Page as MkDocsPage
 
 from .clauses import label
 from .config import PrivacyNoticeConfig
-from .content import load_notice, locate_content
+from .content import RELEASES_FILE, load_notice, locate_content
 from .errors import ContentError, NoticeError
 from .files import guard_output, write_marker
 from .pages import Page, site_files
 from .records import write_records
-from .releases import build_date, load_verified_log, missing_urls
+from .releases import RELEASES_DIR, build_date, load_verified_log, missing_urls
 from .safety import LinkPolicy, sanitise_html
 
 #: Markdown features the rendered notice relies on: tables, {#anchor} and {.class} attributes, permalinks.
@@ -125,7 +125,8 @@ class PrivacyNoticePlugin(BasePlugin[PrivacyNoticeConfig]):
             if self.config.records_dir:
                 records = project / self.config.records_dir
                 protected = {**protected_paths(config), "the site folder": Path(config.site_dir)}
-                guard_output(records, project=project, protected=protected, what="records folder")
+                docs = {"the docs folder": protected.pop("the docs folder")}  # records may live in docs/: never published
+                guard_output(records, project=project, protected=protected, what="records folder", enclosing=docs)
         except NoticeError as exc:
             raise PluginError(str(exc)) from None
 
@@ -142,6 +143,7 @@ class PrivacyNoticePlugin(BasePlugin[PrivacyNoticeConfig]):
             raise PluginError(f"{config.config_file_path}: site_url is not set; the feeds need the site's full address (e.g. site_url: https://ORG.github.io/REPO/)")
         self.log = log
         self.notice = notice
+        self._leave_out_sources(files, locate_content(self.content_path), config)
         draft = self.config.draft == "always" or (self.config.draft == "serve" and self.command == "serve")
         self.pages = {}
         self.translations: dict[str, list[str]] = {}  # page key -> its path in each language
@@ -169,6 +171,21 @@ class PrivacyNoticePlugin(BasePlugin[PrivacyNoticeConfig]):
             )
         self.files = files
         return files
+
+    def _leave_out_sources(self, files: Files, paths, config: MkDocsConfig) -> None:
+        """A content folder inside docs_dir must not publish its sources: the notice's YAML, the release
+        log, the frozen versions and the internal records would otherwise be copied into the site."""
+        root = paths.root.resolve()
+        sources = {paths.notice.resolve(), (root / RELEASES_FILE).resolve()}
+        folders = [(root / RELEASES_DIR).resolve()]
+        if self.config.records_dir:
+            folders.append((Path(config.config_file_path).parent / self.config.records_dir).resolve())
+        for file in list(files):
+            if file.generated_by is not None or not file.abs_src_path:
+                continue
+            where = Path(file.abs_src_path).resolve()
+            if where in sources or any(where.is_relative_to(folder) for folder in folders):
+                files.remove(file)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Fail the build if it dropped a URL an earlier release published: those links are in e-mails.
