@@ -1,0 +1,260 @@
+"""Serve-time reuse: under `mkdocs serve`, a save rebuilds what can have changed and reuses the rest.
+
+MkDocs rebuilds every page on every save, and a released version's pages cannot change while their
+frozen files do not; at 100 versions that made a save take 12-23 s. Reuse is in two layers, each
+keyed by everything that shapes it, so any change is picked up on the next save:
+
+- the release log and the published pages (pages.published_pages): keyed by the bytes of
+  releases.yaml and of every file under releases/ (a tampered frozen file changes the key, and the
+  log is then read and verified again, raising the build's own error), the clause library's files,
+  the build date, site_url and what those pages read from the working copy
+  (pages.working_copy_inputs). The draft pages are made anew on every save.
+- the HTML MkDocs made of each generated page: keyed by the page's Markdown, title and metadata, the
+  set of generated pages (links and the language switch point at them), and the environment: the
+  MkDocs config file, site_url, every theme and docs_dir file outside installed packages, and the
+  versions of this package, MkDocs and Material. A reused page is handed to MkDocs as a finished
+  file (ReusedFile), which it copies without Markdown, templates or plugin events.
+
+Only the plugin under `mkdocs serve` uses this; `mkdocs build`, `privacy-notice build` and CI render
+everything from the frozen files with no cache. The site search of a preview indexes the pages built
+on that save (so the draft, not the reused archive pages); the published site's search has them all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Iterable
+
+import jinja2
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File, InclusionLevel
+
+from . import __version__, clauses
+from .content import RELEASES_FILE
+from .model import Notice
+from .pages import Page, draft_pages, published_pages, working_copy_inputs
+from .releases import RELEASES_DIR, ReleaseLog, load_verified_log
+
+
+def _digest_tree(digest, folder: Path) -> None:
+    """Every file's path and bytes under `folder`, in a stable order; a missing folder adds its absence."""
+    if not folder.is_dir():
+        digest.update(b"\0absent:" + str(folder).encode())
+        return
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames.sort()
+        for name in sorted(filenames):
+            path = Path(dirpath, name)
+            digest.update(b"\0" + str(path.relative_to(folder)).encode() + b"\0")
+            digest.update(path.read_bytes())
+
+
+def _digest_file(digest, path: Path) -> None:
+    digest.update(b"\0" + str(path).encode() + b"\0")
+    digest.update(path.read_bytes() if path.is_file() else b"\0absent")
+
+
+def released_key(root: Path) -> str:
+    """The release log and every frozen file, byte for byte."""
+    digest = hashlib.sha256()
+    _digest_file(digest, root / RELEASES_FILE)
+    _digest_tree(digest, root / RELEASES_DIR)
+    return digest.hexdigest()
+
+
+def library_key() -> str:
+    digest = hashlib.sha256()
+    _digest_tree(digest, clauses.LIBRARY)
+    return digest.hexdigest()
+
+
+def _installed(path: str) -> bool:
+    return "site-packages" in Path(path).parts or "dist-packages" in Path(path).parts
+
+
+def _package_version(name: str) -> str:
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "none"
+
+
+def environment_key(config: MkDocsConfig) -> str:
+    """What shapes every page's HTML besides its own Markdown: config, theme, hand-written pages, versions.
+
+    Theme folders inside installed packages are covered by the packages' versions; any other theme
+    folder (a custom_dir, or this package's own theme in a development checkout) is read byte for byte."""
+    digest = hashlib.sha256()
+    for name in ("mkdocs", "mkdocs-material"):
+        digest.update(f"\0{name}={_package_version(name)}".encode())
+    digest.update(f"\0privacy-notice={__version__}\0site_url={config.site_url}\0".encode())
+    digest.update(f"use_directory_urls={config.use_directory_urls}\0theme={list(config.theme.dirs)}\0".encode())
+    if config.config_file_path:
+        _digest_file(digest, Path(config.config_file_path))
+    for folder in config.theme.dirs:
+        if not _installed(folder):
+            _digest_tree(digest, Path(folder))
+    _digest_tree(digest, Path(config.docs_dir))
+    return digest.hexdigest()
+
+
+def page_key(page: Page) -> str:
+    digest = hashlib.sha256()
+    for part in (page.src_uri, page.lang, page.key, page.title, repr(sorted(page.meta.items())), page.content):
+        digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
+    return digest.hexdigest()
+
+
+class ReusedFile(File):
+    """A generated file whose finished output is reused from an earlier rebuild.
+
+    MkDocs writes it as it writes a static file: by a hard link to the kept copy (no bytes written),
+    or a copy where links are not possible. It keeps the page's Markdown path, so links from rebuilt
+    pages to it resolve (to its URL) exactly as they would to the page."""
+
+    def __init__(self, src_uri: str, kept: Path, config: MkDocsConfig, dest_uri: str) -> None:
+        super().__init__(src_uri, None, config.site_dir, config.use_directory_urls, dest_uri=dest_uri, inclusion=InclusionLevel.NOT_IN_NAV)
+        self.generated_by = "privacy-notice"
+        self.kept = kept
+
+    def is_documentation_page(self) -> bool:
+        return False
+
+    def is_static_page(self) -> bool:
+        return True
+
+    def is_modified(self) -> bool:
+        return True
+
+    def copy_file(self, dirty: bool = False) -> None:
+        target = Path(self.abs_dest_path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.unlink(missing_ok=True)  # never write through a link into the kept copy
+        try:
+            os.link(self.kept, target)
+        except OSError:
+            shutil.copyfile(self.kept, target)
+
+
+class _MemoryBytecode(jinja2.BytecodeCache):
+    """Compiled templates in memory; Jinja checks each against its template's source before use."""
+
+    def __init__(self) -> None:
+        self._store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self._store:
+            bucket.bytecode_from_string(self._store[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._store[bucket.key] = bucket.bytecode_to_string()
+
+
+@dataclass
+class _Built:
+    key: str
+    dest_uri: str
+    kept: Path
+
+
+@dataclass
+class Reuse:
+    """What one `mkdocs serve` session keeps between rebuilds (held by the plugin instance)."""
+
+    _log: tuple[str, ReleaseLog] | None = None
+    _library: str | None = None
+    _published: tuple[tuple, list[Page]] | None = None
+    _page_keys: dict[int, tuple[Page, str]] = field(default_factory=dict)  # id(page) -> (page, page_key): the published pages' Markdown is hashed once
+    _bytecode: _MemoryBytecode = field(default_factory=lambda: _MemoryBytecode())
+    _built: dict[str, _Built] = field(default_factory=dict)  # src_uri -> its output as last built
+    _folder: Path | None = None
+    _environment: str = ""
+    _keys: dict[str, str] = field(default_factory=dict)  # this rebuild's generated Markdown pages: src_uri -> key
+
+    def start(self, config: MkDocsConfig) -> None:
+        """At the start of each rebuild: an edited clause library drops everything made from it."""
+        library = library_key()
+        if library != self._library:
+            clauses.reload()
+            self._library, self._log, self._published = library, None, None
+            self._forget()
+        self._environment = environment_key(config)
+        self._keys = {}
+
+    def log(self, root: Path) -> ReleaseLog:
+        """The verified release log; read and verified again whenever a byte of it or of a frozen file changed."""
+        key = released_key(root)
+        if self._log is None or self._log[0] != key:
+            self._log = None
+            self._log = (key, load_verified_log(root))
+        return self._log[1]
+
+    def plan(self, notice: Notice, log: ReleaseLog, *, today: dt.date, draft: bool, site_url: str | None) -> list[Page]:
+        """pages.plan, with the published pages made again only when the log, the library, the date,
+        site_url or what they read of the working copy changed; the draft pages every time."""
+        assert self._log is not None and self._log[1] is log, "plan() takes the log from log()"
+        key = (self._log[0], self._library, today, site_url, working_copy_inputs(notice, log))
+        if self._published is None or self._published[0] != key:
+            self._published = (key, published_pages(notice, log, today=today, site_url=site_url))
+            self._page_keys = {}
+        pages = list(self._published[1])
+        if draft:
+            pages += draft_pages(notice, log, today=today, site_url=site_url)
+        return pages
+
+    def templates(self, env: jinja2.Environment) -> None:
+        """Keep compiled theme templates between rebuilds; Jinja compiles again any whose source changed."""
+        env.bytecode_cache = self._bytecode
+
+    def files(self, pages: Iterable[Page], config: MkDocsConfig) -> dict[str, File]:
+        """The reused finished files for these pages, by src_uri; every other page is built by MkDocs."""
+        pages = list(pages)
+        everything = hashlib.sha256("\0".join(sorted(p.src_uri for p in pages)).encode() + self._environment.encode()).hexdigest()
+        self._keys = {p.src_uri: hashlib.sha256((everything + self._page_key(p)).encode()).hexdigest() for p in pages}
+        for uri, built in list(self._built.items()):
+            if self._keys.get(uri) != built.key:
+                del self._built[uri]
+                built.kept.unlink(missing_ok=True)
+        return {uri: ReusedFile(uri, built.kept, config, built.dest_uri) for uri, built in self._built.items()}
+
+    def _page_key(self, page: Page) -> str:
+        known = self._page_keys.get(id(page))
+        if known is not None and known[0] is page:
+            return known[1]
+        key = page_key(page)
+        self._page_keys[id(page)] = (page, key)
+        return key
+
+    def remember(self, files: Iterable[File]) -> None:
+        """After a rebuild: keep a copy of what MkDocs wrote for each generated file, as served."""
+        if self._folder is None:
+            self._folder = Path(tempfile.mkdtemp(prefix="privacy-notice-serve-"))
+        for file in files:
+            key = self._keys.get(file.src_uri)
+            if key is None or isinstance(file, ReusedFile) or file.src_uri in self._built:
+                continue
+            kept = self._folder / key
+            try:
+                shutil.copyfile(file.abs_dest_path, kept)
+            except OSError:
+                continue  # not written (an empty page): built again next time
+            self._built[file.src_uri] = _Built(key, file.dest_uri, kept)
+
+    def close(self) -> None:
+        """When `mkdocs serve` stops: remove the kept copies."""
+        if self._folder is not None:
+            shutil.rmtree(self._folder, ignore_errors=True)
+            self._folder = None
+        self._built.clear()
+
+    def _forget(self) -> None:
+        for built in self._built.values():
+            built.kept.unlink(missing_ok=True)
+        self._built.clear()

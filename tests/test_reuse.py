@@ -1,0 +1,229 @@
+"""`mkdocs serve` reuses what a save cannot change (generator/reuse.py), and the reuse is never stale.
+
+Rebuilds are driven through MkDocs' own build function with one plugin instance kept across them,
+as `mkdocs serve` does: a new config per rebuild, `on_startup` once, `on_shutdown` at the end.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort, PluginError
+
+from generator import clauses
+from generator.releases import make_release
+from tests import factories as f
+from tests.site import REPO, mkdocs_yml
+
+SERVE_URL = "http://127.0.0.1:8000/"
+TODAY = "2025-08-01"  # version 1 in force, version 2 announced
+
+
+class Serve:
+    """One `mkdocs serve` session, rebuilt on demand."""
+
+    def __init__(self, config_file: Path, site: Path):
+        self.config_file, self.site = config_file, site
+        config = self.config()
+        config.plugins.on_startup(command="serve", dirty=False)
+        self.plugins = config.plugins
+
+    def config(self):
+        config = load_config(str(self.config_file), site_dir=str(self.site))
+        config.site_url = SERVE_URL  # what `mkdocs serve` does
+        return config
+
+    def rebuild(self) -> None:
+        build(self.config(), serve_url=SERVE_URL)
+
+    def page(self, path: str) -> str:
+        return (self.site / path / "index.html").read_text(encoding="utf-8")
+
+    def close(self) -> None:
+        self.plugins.on_shutdown()
+
+
+@pytest.fixture
+def today(monkeypatch):
+    epoch = dt.datetime.fromisoformat(TODAY + "T12:00:00+00:00").timestamp()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(epoch)))
+
+
+@pytest.fixture
+def site(tmp_path, today, monkeypatch):
+    """A site with two releases, its own copy of the theme and of the clause library."""
+    content = f.write_content(tmp_path / "content")
+    make_release(content, effective=dt.date(2025, 1, 1), announced=dt.date(2024, 12, 1))
+    d = f.data()
+    d["organisation"]["email"] = "post@changed.example"
+    f.write_content(content, d)
+    make_release(content, effective=dt.date(2025, 9, 1), announced=dt.date(2025, 7, 1))
+    shutil.copytree(REPO / "theme", tmp_path / "theme")
+    config = mkdocs_yml(tmp_path, site_url=SERVE_URL)
+    config.write_text(config.read_text(encoding="utf-8").replace(f"custom_dir: {REPO / 'theme'}", f"custom_dir: {tmp_path / 'theme'}"), encoding="utf-8")
+    shutil.copytree(clauses.LIBRARY, tmp_path / "library")
+    monkeypatch.setattr(clauses, "LIBRARY", tmp_path / "library")
+    clauses.reload()
+    yield tmp_path
+    clauses.reload()
+
+
+@pytest.fixture
+def serve(site):
+    session = Serve(site / "mkdocs.yml", site / "served")
+    session.rebuild()
+    yield session
+    session.close()
+
+
+def save_notice(site: Path, **changes) -> None:
+    d = f.data()
+    d["organisation"]["email"] = "post@changed.example"
+    d.update(changes)
+    f.write_content(site / "content", d)
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_a_save_rebuilds_the_draft_and_reuses_the_released_pages(serve, site):
+    version_1 = serve.site / "en/versions/1/index.html"
+    before = version_1.stat().st_ino
+    d = f.data()
+    d["rights"]["contact"]["email"] = "privacy-new@example.org"
+    f.write_content(site / "content", d)
+    serve.rebuild()
+    assert "privacy-new@example.org" in serve.page("en/draft")
+    assert "privacy-new@example.org" not in serve.page("en/versions/2")
+    # Reused, not rendered again: the same bytes, from the kept copy (not the file MkDocs wrote first).
+    assert version_1.stat().st_ino != before
+    assert "What changed" in serve.page("en/versions/1")
+
+
+def test_reused_pages_are_the_pages_a_full_build_makes(serve, site):
+    """After saves, every page served equals what a build without reuse makes from the same files."""
+    for email in ("a@example.org", "b@example.org"):
+        d = f.data()
+        d["rights"]["contact"]["email"] = email
+        f.write_content(site / "content", d)
+        serve.rebuild()
+    config = load_config(str(site / "mkdocs.yml"), site_dir=str(site / "full"))
+    config.site_url = SERVE_URL
+    config.plugins.on_startup(command="build", dirty=False)
+    config.plugins["privacy-notice"].config.draft = "always"
+    build(config)
+    served = sorted(p.relative_to(serve.site) for p in serve.site.rglob("*") if p.suffix in (".html", ".json", ".jsonld", ".xml") and "search" not in p.parts)
+    full = sorted(p.relative_to(site / "full") for p in (site / "full").rglob("*") if p.suffix in (".html", ".json", ".jsonld", ".xml") and "search" not in p.parts)
+    assert served == full
+    pages = [p for p in served if p.name != "sitemap.xml"]
+    assert len(pages) > 20
+    for path in pages:
+        assert (serve.site / path).read_bytes() == (site / "full" / path).read_bytes(), path
+
+
+def test_a_changed_label_in_the_clause_library_shows_on_released_pages(serve, site):
+    edit(site / "library/labels.yaml", "en: What changed}", "en: What was changed}")
+    serve.rebuild()
+    assert "What was changed" in serve.page("en/versions/1")
+    assert "What was changed" in serve.page("en/versions/2")
+
+
+def used_clause(serve: Serve) -> tuple[str, str]:
+    """A library clause the notice uses (its first words are on the draft and on version 1), and those words."""
+    draft, released = serve.page("en/draft"), serve.page("en/versions/1")
+    text = (clauses.LIBRARY / "clauses.yaml").read_text(encoding="utf-8")
+    for ident, value in clauses.read_library("clauses.yaml").items():
+        words = " ".join(value["en"].split()[:5])
+        if "$" not in words and words in draft and words in released and text.count(words) == 1:
+            return ident, words
+    raise AssertionError("the notice uses no clause without placeholders")
+
+
+def test_a_changed_clause_in_the_library_shows_in_the_draft_and_never_in_released_text(serve, site):
+    _, words = used_clause(serve)
+    edit(site / "library/clauses.yaml", words, "Reworded by the library")
+    serve.rebuild()
+    assert "Reworded by the library" in serve.page("en/draft")
+    assert "Reworded by the library" not in serve.page("en/versions/1")  # released text is frozen
+    assert words in serve.page("en/versions/1")
+
+
+def test_a_company_clause_override_shows_in_the_draft_on_the_next_save(serve, site):
+    ident, words = used_clause(serve)
+    save_notice(site, clauses={ident: {"nb": "Vår egen tekst om dette.", "en": "Our own wording of this."}})
+    serve.rebuild()
+    assert "Our own wording of this." in serve.page("en/draft")
+    assert words not in serve.page("en/draft")
+    assert words in serve.page("en/versions/1")
+
+
+def test_a_changed_theme_file_shows_on_every_page(serve, site):
+    edit(site / "theme/main.html", "{% block site_meta %}\n  {{ super() }}", '{% block site_meta %}\n  {{ super() }}\n  <meta name="theme-test" content="edited">')
+    serve.rebuild()
+    for path in ("en/versions/1", "en/versions/2/changes", "nb/changelog", "en/draft"):
+        assert 'name="theme-test"' in serve.page(path), path
+
+
+def test_a_new_release_while_serving_updates_the_pages_it_touches(serve, site, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(dt.datetime(2025, 10, 1, 12, tzinfo=dt.timezone.utc).timestamp())))
+    serve.rebuild()  # the date moved on: version 2 in force, version 1 superseded by it
+    assert "has been replaced" in serve.page("en/versions/1")
+    assert "This version has been announced" not in serve.page("en/versions/2")
+    save_notice(site, rights={**f.data()["rights"], "contact": {"email": "v3@example.org"}})
+    make_release(site / "content", effective=dt.date(2025, 12, 1), announced=dt.date(2025, 9, 20))
+    serve.rebuild()
+    assert (serve.site / "en/versions/3/index.html").is_file()
+    assert 'href="3/"' in serve.page("en/versions")
+    assert "v3@example.org" in serve.page("en/versions/3")
+
+
+def _tamper(site: Path) -> Path:
+    frozen = site / "content/releases/1/en.md"
+    edit(frozen, "#", "# Tampered")
+    return frozen
+
+
+def _build_error(site: Path) -> str:
+    config = load_config(str(site / "mkdocs.yml"), site_dir=str(site / "full"))
+    config.plugins.on_startup(command="build", dirty=False)
+    with pytest.raises(Abort) as raised:
+        build(config)
+    return str(raised.value)
+
+
+def test_a_tampered_frozen_file_fails_the_next_rebuild_with_the_builds_error(serve, site, caplog):
+    original = (site / "content/releases/1/en.md").read_bytes()
+    frozen = _tamper(site)
+    with pytest.raises(Abort):
+        serve.rebuild()
+    served_error = [r.getMessage() for r in caplog.records if "must not change" in r.getMessage()]
+    caplog.clear()
+    assert served_error and "releases/1/en.md" in served_error[0]
+    _build_error(site)
+    build_error = [r.getMessage() for r in caplog.records if "must not change" in r.getMessage()]
+    assert served_error == build_error
+    # Restored: the next save serves again, and the page is the released one.
+    frozen.write_bytes(original)
+    serve.rebuild()
+    assert "Tampered" not in serve.page("en/versions/1")
+
+
+def test_a_frozen_file_changed_with_its_recorded_checksum_is_read_again(serve, site):
+    """The key is the files' bytes, not the checksums the log records: a frozen file changed together
+    with its checksum in the log (which verification accepts) shows on the next save."""
+    from generator.releases import load_log, sha256
+
+    recorded = load_log(site / "content").releases[0].files["en"].sha256
+    frozen = site / "content/releases/1/en.md"
+    edit(frozen, "#", "# Rewritten")
+    edit(site / "content/releases.yaml", recorded, sha256(frozen))
+    serve.rebuild()
+    assert "Rewritten" in serve.page("en/versions/1")
