@@ -80,7 +80,7 @@ class PrivacyNoticePlugin(BasePlugin[PrivacyNoticeConfig]):
         self.languages = notice.languages
         make = self.reuse.plan if self.reuse is not None else plan
         pages = make(notice, log, today=build_date(), draft=draft, site_url=config.site_url)
-        reused = self.reuse.files(pages, config) if self.reuse is not None else {}
+        reused = self.reuse.files(pages, config, files) if self.reuse is not None else {}
         for page in pages:
             self.pages[page.src_uri] = page
             if page.is_markdown:

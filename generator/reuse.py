@@ -105,6 +105,12 @@ def environment_key(config: MkDocsConfig) -> str:
     return digest.hexdigest()
 
 
+def _folder_of(path: str) -> str | None:
+    """The folder three levels deep a file is in (en/versions/3 for en/versions/3/changes/index.md)."""
+    parts = path.split("/")
+    return "/".join(parts[:3]) if len(parts) > 3 else None
+
+
 def page_key(page: Page) -> str:
     digest = hashlib.sha256()
     for part in (page.src_uri, page.lang, page.key, page.title, repr(sorted(page.meta.items())), page.content):
@@ -119,10 +125,11 @@ class ReusedFile(File):
     or a copy where links are not possible. It keeps the page's Markdown path, so links from rebuilt
     pages to it resolve (to its URL) exactly as they would to the page."""
 
-    def __init__(self, src_uri: str, kept: Path, config: MkDocsConfig, dest_uri: str) -> None:
+    def __init__(self, src_uri: str, kept: Path, config: MkDocsConfig, dest_uri: str, folder: tuple[str, Path] | None = None) -> None:
         super().__init__(src_uri, None, config.site_dir, config.use_directory_urls, dest_uri=dest_uri, inclusion=InclusionLevel.NOT_IN_NAV)
         self.generated_by = "privacy-notice"
         self.kept = kept
+        self.folder = folder  # (its folder in the site, the kept copy of that whole folder)
 
     def is_documentation_page(self) -> bool:
         return False
@@ -134,13 +141,42 @@ class ReusedFile(File):
         return True
 
     def copy_file(self, dirty: bool = False) -> None:
-        target = Path(self.abs_dest_path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.unlink(missing_ok=True)  # never write through a link into the kept copy
+        if self.folder is not None and self._link_folder(*self.folder):
+            return
+        target = self.abs_dest_path
+        try:
+            os.link(self.kept, target)
+        except FileNotFoundError:
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            self._link(target)
+        except FileExistsError:  # a --dirty rebuild: replace it, never write through it into the kept copy
+            os.unlink(target)
+            self._link(target)
+        except OSError:
+            shutil.copyfile(self.kept, target)
+
+    def _link(self, target: str) -> None:
         try:
             os.link(self.kept, target)
         except OSError:
             shutil.copyfile(self.kept, target)
+
+    def _link_folder(self, folder: str, kept: Path) -> bool:
+        """A version's whole folder as one symbolic link: MkDocs' cleaning of the site then removes one
+        link instead of every folder and file in it. False where that is not possible."""
+        target = Path(self.dest_dir, folder)
+        if target.is_symlink() and target.resolve() == kept.resolve():
+            return True  # another file of the same folder made it
+        if target.is_symlink():
+            target.unlink()
+        elif target.exists():
+            return False
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            target.symlink_to(kept, target_is_directory=True)
+        except OSError:
+            return False
+        return True
 
 
 class _MemoryBytecode(jinja2.BytecodeCache):
@@ -213,16 +249,55 @@ class Reuse:
         """Keep compiled theme templates between rebuilds; Jinja compiles again any whose source changed."""
         env.bytecode_cache = self._bytecode
 
-    def files(self, pages: Iterable[Page], config: MkDocsConfig) -> dict[str, File]:
-        """The reused finished files for these pages, by src_uri; every other page is built by MkDocs."""
+    def files(self, pages: Iterable[Page], config: MkDocsConfig, others: Iterable[File] = ()) -> dict[str, File]:
+        """The reused finished files for these pages, by src_uri; every other page is built by MkDocs.
+
+        `others` are the files MkDocs already has (hand-written pages, theme files)."""
         pages = list(pages)
+        if self._folder is None:
+            self._folder = Path(tempfile.mkdtemp(prefix="privacy-notice-serve-"))
         everything = hashlib.sha256("\0".join(sorted(p.src_uri for p in pages)).encode() + self._environment.encode()).hexdigest()
         self._keys = {p.src_uri: hashlib.sha256((everything + self._page_key(p)).encode()).hexdigest() for p in pages}
         for uri, built in list(self._built.items()):
             if self._keys.get(uri) != built.key:
                 del self._built[uri]
                 built.kept.unlink(missing_ok=True)
-        return {uri: ReusedFile(uri, built.kept, config, built.dest_uri) for uri, built in self._built.items()}
+        folders = self._folders(pages, others)
+        return {uri: ReusedFile(uri, built.kept, config, built.dest_uri, folders.get(_folder_of(uri))) for uri, built in self._built.items()}
+
+    def _folders(self, pages: list[Page], others: Iterable[File]) -> dict[str, tuple[str, Path]]:
+        """Folders (such as en/versions/3) whose every file is reused, each kept as one folder of links."""
+        assert self._folder is not None
+        members: dict[str, list[_Built]] = {}
+        for page in pages:
+            folder = _folder_of(page.src_uri)
+            if folder is not None:
+                members.setdefault(folder, []).append(self._built.get(page.src_uri))  # type: ignore[arg-type]
+        for file in others:  # hand-written pages and theme files must never be written into a kept folder
+            for path in (file.src_uri, file.dest_uri):
+                if _folder_of(path) is not None:
+                    members.pop(_folder_of(path), None)
+        keep: dict[str, tuple[str, Path]] = {}
+        for folder, built in members.items():
+            if any(b is None for b in built) or any(not b.dest_uri.startswith(folder + "/") for b in built):
+                continue
+            name = hashlib.sha256("".join(sorted(b.key for b in built)).encode()).hexdigest()
+            kept = self._folder / "folders" / name
+            if not kept.is_dir():
+                staging = self._folder / "folders" / (name + ".part")
+                shutil.rmtree(staging, ignore_errors=True)
+                for b in built:
+                    target = staging / b.dest_uri[len(folder) + 1 :]
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    os.link(b.kept, target)
+                staging.rename(kept)
+            keep[folder] = (folder, kept)
+        wanted = {kept.name for _, kept in keep.values()}
+        if (self._folder / "folders").is_dir():
+            for old in (self._folder / "folders").iterdir():
+                if old.name not in wanted:
+                    shutil.rmtree(old, ignore_errors=True)
+        return keep
 
     def _page_key(self, page: Page) -> str:
         known = self._page_keys.get(id(page))
@@ -234,8 +309,7 @@ class Reuse:
 
     def remember(self, files: Iterable[File]) -> None:
         """After a rebuild: keep a copy of what MkDocs wrote for each generated file, as served."""
-        if self._folder is None:
-            self._folder = Path(tempfile.mkdtemp(prefix="privacy-notice-serve-"))
+        assert self._folder is not None, "files() first"
         for file in files:
             key = self._keys.get(file.src_uri)
             if key is None or isinstance(file, ReusedFile) or file.src_uri in self._built:
