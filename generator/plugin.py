@@ -42,7 +42,7 @@ class PrivacyNoticePlugin(BasePlugin[PrivacyNoticeConfig]):
         # A save under `mkdocs serve` rebuilds what can have changed (reuse.py); a build renders everything.
         if self.reuse is not None:
             self.reuse.close()
-        self.reuse = Reuse() if command == "serve" else None
+        self.reuse = Reuse(dirty=dirty) if command == "serve" else None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.content_path = (Path(config.config_file_path).parent / self.config.content).resolve()

@@ -125,11 +125,11 @@ class ReusedFile(File):
     or a copy where links are not possible. It keeps the page's Markdown path, so links from rebuilt
     pages to it resolve (to its URL) exactly as they would to the page."""
 
-    def __init__(self, src_uri: str, kept: Path, config: MkDocsConfig, dest_uri: str, folder: tuple[str, Path] | None = None) -> None:
+    def __init__(self, src_uri: str, kept: Path, config: MkDocsConfig, dest_uri: str, folder: tuple[str, Path, set[str]] | None = None) -> None:
         super().__init__(src_uri, None, config.site_dir, config.use_directory_urls, dest_uri=dest_uri, inclusion=InclusionLevel.NOT_IN_NAV)
         self.generated_by = "privacy-notice"
         self.kept = kept
-        self.folder = folder  # (its folder in the site, the kept copy of that whole folder)
+        self.folder = folder  # (its folder in the site, the kept copy of that folder, the folders linked so far)
 
     def is_documentation_page(self) -> bool:
         return False
@@ -161,21 +161,25 @@ class ReusedFile(File):
         except OSError:
             shutil.copyfile(self.kept, target)
 
-    def _link_folder(self, folder: str, kept: Path) -> bool:
+    def _link_folder(self, folder: str, kept: Path, linked: set[str]) -> bool:
         """A version's whole folder as one symbolic link: MkDocs' cleaning of the site then removes one
         link instead of every folder and file in it. False where that is not possible."""
-        target = Path(self.dest_dir, folder)
-        if target.is_symlink() and target.resolve() == kept.resolve():
-            return True  # another file of the same folder made it
-        if target.is_symlink():
-            target.unlink()
-        elif target.exists():
-            return False
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if folder in linked:
+            return True  # another file of the same folder made it in this rebuild
+        target = os.path.join(self.dest_dir, folder)
         try:
-            target.symlink_to(kept, target_is_directory=True)
+            os.symlink(kept, target, target_is_directory=True)
+        except FileNotFoundError:
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            return self._link_folder(folder, kept, linked)
+        except FileExistsError:  # a --dirty rebuild: an earlier link is replaced, a real folder kept
+            if not os.path.islink(target):
+                return False
+            os.unlink(target)
+            return self._link_folder(folder, kept, linked)
         except OSError:
             return False
+        linked.add(folder)
         return True
 
 
@@ -202,7 +206,12 @@ class _Built:
 
 @dataclass
 class Reuse:
-    """What one `mkdocs serve` session keeps between rebuilds (held by the plugin instance)."""
+    """What one `mkdocs serve` session keeps between rebuilds (held by the plugin instance).
+
+    With `mkdocs serve --dirty` MkDocs does not empty the site folder and writes rebuilt pages over
+    the old files, so reused folders are not linked whole there (a write would go into the kept copy)."""
+
+    dirty: bool = False
 
     _log: tuple[str, ReleaseLog] | None = None
     _library: str | None = None
@@ -262,10 +271,10 @@ class Reuse:
             if self._keys.get(uri) != built.key:
                 del self._built[uri]
                 built.kept.unlink(missing_ok=True)
-        folders = self._folders(pages, others)
+        folders = {} if self.dirty else self._folders(pages, others)
         return {uri: ReusedFile(uri, built.kept, config, built.dest_uri, folders.get(_folder_of(uri))) for uri, built in self._built.items()}
 
-    def _folders(self, pages: list[Page], others: Iterable[File]) -> dict[str, tuple[str, Path]]:
+    def _folders(self, pages: list[Page], others: Iterable[File]) -> dict[str, tuple[str, Path, set[str]]]:
         """Folders (such as en/versions/3) whose every file is reused, each kept as one folder of links."""
         assert self._folder is not None
         members: dict[str, list[_Built]] = {}
@@ -277,7 +286,8 @@ class Reuse:
             for path in (file.src_uri, file.dest_uri):
                 if _folder_of(path) is not None:
                     members.pop(_folder_of(path), None)
-        keep: dict[str, tuple[str, Path]] = {}
+        keep: dict[str, tuple[str, Path, set[str]]] = {}
+        linked: set[str] = set()  # shared by this rebuild's files
         for folder, built in members.items():
             if any(b is None for b in built) or any(not b.dest_uri.startswith(folder + "/") for b in built):
                 continue
@@ -291,8 +301,8 @@ class Reuse:
                     target.parent.mkdir(parents=True, exist_ok=True)
                     os.link(b.kept, target)
                 staging.rename(kept)
-            keep[folder] = (folder, kept)
-        wanted = {kept.name for _, kept in keep.values()}
+            keep[folder] = (folder, kept, linked)
+        wanted = {kept.name for _, kept, _ in keep.values()}
         if (self._folder / "folders").is_dir():
             for old in (self._folder / "folders").iterdir():
                 if old.name not in wanted:

@@ -28,10 +28,10 @@ TODAY = "2025-08-01"  # version 1 in force, version 2 announced
 class Serve:
     """One `mkdocs serve` session, rebuilt on demand."""
 
-    def __init__(self, config_file: Path, site: Path):
-        self.config_file, self.site = config_file, site
+    def __init__(self, config_file: Path, site: Path, dirty: bool = False):
+        self.config_file, self.site, self.dirty = config_file, site, dirty
         config = self.config()
-        config.plugins.on_startup(command="serve", dirty=False)
+        config.plugins.on_startup(command="serve", dirty=dirty)
         self.plugins = config.plugins
 
     def config(self):
@@ -40,7 +40,7 @@ class Serve:
         return config
 
     def rebuild(self) -> None:
-        build(self.config(), serve_url=SERVE_URL)
+        build(self.config(), serve_url=SERVE_URL, dirty=self.dirty)
 
     def page(self, path: str) -> str:
         return (self.site / path / "index.html").read_text(encoding="utf-8")
@@ -144,6 +144,25 @@ def test_a_changed_label_in_the_clause_library_shows_on_released_pages(serve, si
     serve.rebuild()
     assert "What was changed" in serve.page("en/versions/1")
     assert "What was changed" in serve.page("en/versions/2")
+
+
+def test_a_dirty_serve_shows_changes_and_keeps_its_copies_intact(site):
+    """`mkdocs serve --dirty` writes rebuilt pages over the old files instead of emptying the site."""
+    serve = Serve(site / "mkdocs.yml", site / "served", dirty=True)
+    try:
+        serve.rebuild()
+        save_notice(site, rights={**f.data()["rights"], "contact": {"email": "first@example.org"}})
+        serve.rebuild()  # released pages reused
+        edit(site / "library/labels.yaml", "en: What changed}", "en: What was changed}")
+        serve.rebuild()  # released pages built again, over the reused files
+        assert "What was changed" in serve.page("en/versions/1")
+        edit(site / "library/labels.yaml", "en: What was changed}", "en: What changed}")
+        serve.rebuild()
+        serve.rebuild()  # reused again
+        assert "What was changed" not in serve.page("en/versions/1")
+        assert "What changed" in serve.page("en/versions/1")
+    finally:
+        serve.close()
 
 
 def used_clause(serve: Serve) -> tuple[str, str]:
