@@ -17,7 +17,8 @@ keyed by everything that shapes it, so any change is picked up on the next save:
 
 Only the plugin under `mkdocs serve` uses this; `mkdocs build`, `privacy-notice build` and CI render
 everything from the frozen files with no cache. The site search of a preview indexes the pages built
-on that save (so the draft, not the reused archive pages); the published site's search has them all.
+on that save (the draft, not the reused pages); the published site's search has them all.
+docs/architecture.md ("Preview") has the table of what is kept and what makes it stale.
 """
 
 from __future__ import annotations

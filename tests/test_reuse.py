@@ -256,3 +256,15 @@ def test_a_frozen_file_changed_with_its_recorded_checksum_is_read_again(serve, s
     edit(site / "content/releases.yaml", recorded, sha256(frozen))
     serve.rebuild()
     assert "Rewritten" in serve.page("en/versions/1")
+
+
+def test_serve_watches_the_clause_library_and_a_build_keeps_nothing(serve, site):
+    config = serve.config()
+    config = config.plugins.on_config(config)
+    assert str(clauses.LIBRARY) in config.watch
+    serve.close()
+    config = load_config(str(site / "mkdocs.yml"), site_dir=str(site / "built"))
+    config.plugins.on_startup(command="build", dirty=False)
+    config = config.plugins.on_config(config)
+    assert str(clauses.LIBRARY) not in config.watch
+    assert config.plugins["privacy-notice"].reuse is None
