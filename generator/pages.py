@@ -28,6 +28,7 @@ from string import Template
 from typing import Mapping
 from xml.sax.saxutils import escape as xml_escape
 
+from . import textdiff
 from .clauses import label
 from .diff import Change
 from .exports import jsonld_text
@@ -73,6 +74,7 @@ def published_pages(notice: Notice, log: ReleaseLog, *, today: dt.date, site_url
         pages.append(Page(f"versions/{release.version}.json", "", f"json-{release.version}", "", export_json(release, log)))
         url = f"{base}versions/{release.version}.jsonld"
         pages.append(Page(f"versions/{release.version}.jsonld", "", f"jsonld-{release.version}", "", jsonld_text(release.notice, base=url, version=release.version)))
+    textdiff.forget()
     return pages
 
 
