@@ -28,6 +28,7 @@ import hashlib
 import os
 import shutil
 import tempfile
+import time
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -44,35 +45,72 @@ from .pages import Page, draft_pages, published_pages, working_copy_inputs
 from .releases import RELEASES_DIR, ReleaseLog, load_verified_log
 
 
-def _digest_tree(digest, folder: Path) -> None:
-    """Every file's path and bytes under `folder`, in a stable order; a missing folder adds its absence."""
+#: A file changed less than this long before it was read may change again with the same size and
+#: timestamps (file systems count time in ticks); such a file is read again on every rebuild.
+RACY_NS = 2_000_000_000
+
+
+class Checksums:
+    """The SHA-256 of files, each read again only when the file system says it was written since.
+
+    A file's size, inode, modification and change times are its signature; the change time (ctime)
+    moves on every write and cannot be set back from user space. A file whose last change was too
+    close to when it was read (RACY_NS) is always read again, as git does for its index."""
+
+    def __init__(self) -> None:
+        self._known: dict[str, tuple[tuple[int, int, int, int], bytes]] = {}
+
+    def of(self, path: str) -> bytes:
+        try:
+            return self._of(path)
+        except OSError:  # gone or unreadable since it was listed: a key no content has
+            self._known.pop(path, None)
+            return b"\0unreadable"
+
+    def _of(self, path: str) -> bytes:
+        st = os.stat(path)
+        signature = (st.st_size, st.st_ino, st.st_mtime_ns, st.st_ctime_ns)
+        known = self._known.get(path)
+        if known is not None and known[0] == signature:
+            return known[1]
+        now = time.time_ns()
+        with open(path, "rb") as f:
+            digest = hashlib.sha256(f.read()).digest()
+        if max(st.st_mtime_ns, st.st_ctime_ns) < now - RACY_NS:
+            self._known[path] = (signature, digest)
+        else:
+            self._known.pop(path, None)
+        return digest
+
+
+def _digest_tree(digest, folder: Path, sums: Checksums) -> None:
+    """Every file's path and checksum under `folder`, in a stable order; a missing folder adds its absence."""
     if not folder.is_dir():
         digest.update(b"\0absent:" + str(folder).encode())
         return
     for dirpath, dirnames, filenames in os.walk(folder):
         dirnames.sort()
         for name in sorted(filenames):
-            path = Path(dirpath, name)
-            digest.update(b"\0" + str(path.relative_to(folder)).encode() + b"\0")
-            digest.update(path.read_bytes())
+            path = os.path.join(dirpath, name)
+            digest.update(b"\0" + os.path.relpath(path, folder).encode() + b"\0" + sums.of(path))
 
 
-def _digest_file(digest, path: Path) -> None:
+def _digest_file(digest, path: Path, sums: Checksums) -> None:
     digest.update(b"\0" + str(path).encode() + b"\0")
-    digest.update(path.read_bytes() if path.is_file() else b"\0absent")
+    digest.update(sums.of(str(path)) if path.is_file() else b"\0absent")
 
 
-def released_key(root: Path) -> str:
-    """The release log and every frozen file, byte for byte."""
+def released_key(root: Path, sums: Checksums) -> str:
+    """The release log and every frozen file, by checksum."""
     digest = hashlib.sha256()
-    _digest_file(digest, root / RELEASES_FILE)
-    _digest_tree(digest, root / RELEASES_DIR)
+    _digest_file(digest, root / RELEASES_FILE, sums)
+    _digest_tree(digest, root / RELEASES_DIR, sums)
     return digest.hexdigest()
 
 
-def library_key() -> str:
+def library_key(sums: Checksums) -> str:
     digest = hashlib.sha256()
-    _digest_tree(digest, clauses.LIBRARY)
+    _digest_tree(digest, clauses.LIBRARY, sums)
     return digest.hexdigest()
 
 
@@ -87,7 +125,7 @@ def _package_version(name: str) -> str:
         return "none"
 
 
-def environment_key(config: MkDocsConfig) -> str:
+def environment_key(config: MkDocsConfig, sums: Checksums) -> str:
     """What shapes every page's HTML besides its own Markdown: config, theme, hand-written pages, versions.
 
     Theme folders inside installed packages are covered by the packages' versions; any other theme
@@ -98,11 +136,11 @@ def environment_key(config: MkDocsConfig) -> str:
     digest.update(f"\0privacy-notice={__version__}\0site_url={config.site_url}\0".encode())
     digest.update(f"use_directory_urls={config.use_directory_urls}\0theme={list(config.theme.dirs)}\0".encode())
     if config.config_file_path:
-        _digest_file(digest, Path(config.config_file_path))
+        _digest_file(digest, Path(config.config_file_path), sums)
     for folder in config.theme.dirs:
         if not _installed(folder):
-            _digest_tree(digest, Path(folder))
-    _digest_tree(digest, Path(config.docs_dir))
+            _digest_tree(digest, Path(folder), sums)
+    _digest_tree(digest, Path(config.docs_dir), sums)
     return digest.hexdigest()
 
 
@@ -213,6 +251,7 @@ class Reuse:
     the old files, so reused folders are not linked whole there (a write would go into the kept copy)."""
 
     dirty: bool = False
+    _sums: Checksums = field(default_factory=Checksums)
 
     _log: tuple[str, ReleaseLog] | None = None
     _library: str | None = None
@@ -226,17 +265,17 @@ class Reuse:
 
     def start(self, config: MkDocsConfig) -> None:
         """At the start of each rebuild: an edited clause library drops everything made from it."""
-        library = library_key()
+        library = library_key(self._sums)
         if library != self._library:
             clauses.reload()
             self._library, self._log, self._published = library, None, None
             self._forget()
-        self._environment = environment_key(config)
+        self._environment = environment_key(config, self._sums)
         self._keys = {}
 
     def log(self, root: Path) -> ReleaseLog:
         """The verified release log; read and verified again whenever a byte of it or of a frozen file changed."""
-        key = released_key(root)
+        key = released_key(root, self._sums)
         if self._log is None or self._log[0] != key:
             self._log = None
             self._log = (key, load_verified_log(root))
