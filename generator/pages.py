@@ -25,12 +25,13 @@ import json
 import posixpath
 from dataclasses import dataclass, field
 from string import Template
-from typing import Mapping
+from typing import Callable, Mapping
 from xml.sax.saxutils import escape as xml_escape
 
 from . import textdiff
 from .clauses import label
 from .diff import Change
+from .escape import front_matter
 from .exports import jsonld_text
 from .model import Notice
 from .releases import Release, ReleaseLog
@@ -93,6 +94,31 @@ def working_copy_inputs(notice: Notice, log: ReleaseLog) -> object:
     if not released.issuperset(notice.languages):
         return notice
     return (notice.languages, notice.default_language, notice.organisation.name)
+
+
+def site_files(
+    notice: Notice, log: ReleaseLog, *, today: dt.date, draft: bool = False, site_url: str | None = None, prefix: str = "", make: Callable[..., list[Page]] | None = None
+) -> list[tuple[str, Page, str]]:
+    """Every generated file as (path in the site, page, file text): what the MkDocs plugin hands MkDocs
+    in memory and what `privacy-notice pages` writes to disk, so another engine can build the same site.
+
+    `prefix` puts the whole notice under a site path (e.g. "privacy"); its absolute links follow.
+    `make` replaces `plan` (same arguments): `mkdocs serve` passes the plan that reuses pages (reuse.py).
+    """
+    base = (site_url.rstrip("/") + "/" + (prefix + "/" if prefix else "")) if site_url else None
+    out = []
+    for page in (make or plan)(notice, log, today=today, draft=draft, site_url=base):
+        path = posixpath.join(prefix, page.src_uri) if prefix else page.src_uri
+        out.append((path, page, source(page)))
+    return out
+
+
+def source(page: Page) -> str:
+    """A Markdown page with its front matter (title, language, page metadata); any other file as it is."""
+    if not page.is_markdown:
+        return page.content
+    meta = {"title": page.title, "lang": page.lang, **page.meta, "hide": ["navigation"]}
+    return front_matter(meta) + "\n" + page.content
 
 
 def chooser(notice: Notice) -> Page:

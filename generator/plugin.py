@@ -1,8 +1,10 @@
 """The MkDocs plugin: a thin shell that puts the site plan (pages.py) into MkDocs as in-memory files.
 
 It never writes into docs_dir (that would make `mkdocs serve` rebuild forever) and never patches
-MkDocs: each page carries its language in page.meta, which the theme override of Material's
-partials/language.html reads to set <html lang> and Material's own UI strings.
+MkDocs: each page carries its language in its front matter, which the theme override of Material's
+partials/language.html reads to set <html lang> and Material's own UI strings. The overrides ship in
+the package and the plugin registers them with Material itself, so a site needs only
+`theme: material` and the plugin; it never replaces a page the site already has.
 """
 
 from __future__ import annotations
@@ -18,16 +20,69 @@ from mkdocs.structure.pages import Page as MkDocsPage
 from . import clauses
 from .clauses import label
 from .config import PrivacyNoticeConfig
-from .content import load_notice, locate_content
+from .content import RELEASES_FILE, load_notice, locate_content
 from .errors import ContentError, NoticeError
-from .pages import Page, plan
+from .pages import Page, plan, site_files
 from .records import write_records
-from .releases import build_date, load_verified_log, missing_urls
+from .releases import RELEASES_DIR, build_date, load_verified_log, missing_urls
 from .reuse import Reuse
 from .safety import LinkPolicy
 
 #: Markdown features the rendered notice relies on: tables, {#anchor} and {.class} attributes, permalinks.
 REQUIRED_EXTENSIONS = ("tables", "attr_list", "toc")
+
+#: Our stylesheet, inside the theme overrides.
+STYLESHEET = "assets/stylesheets/notice.css"
+
+
+def theme_dir() -> Path:
+    """The theme overrides: inside the wheel as generator/theme; in a checkout the top-level theme/."""
+    here = Path(__file__).resolve().parent
+    bundled = here / "theme"
+    return bundled if bundled.is_dir() else here.parent / "theme"
+
+
+def _use_theme(config: MkDocsConfig) -> None:
+    """Register our templates and CSS with Material, and check what the notice depends on.
+
+    Our overrides go after the site's own custom_dir (which may still override them) and before
+    Material's templates. No Google Fonts: the site loads nothing from other hosts.
+    """
+    theme = config.theme
+    if theme.name != "material":
+        raise PluginError(f"privacy-notice needs theme: material in {config.config_file_path} (found {theme.name or 'a theme without a name'})")
+    ours = str(theme_dir())
+    if ours not in theme.dirs:
+        custom = theme.custom_dir
+        at = 1 if custom and theme.dirs and theme.dirs[0] == custom else 0
+        theme.dirs.insert(at, ours)
+    font = theme.get("font")
+    if font is not False:
+        if _font_configured(config) and not _self_hosts_fonts(config):
+            raise PluginError(
+                f"{config.config_file_path}: theme.font loads Google Fonts, a request to a third-party host; "
+                "set font: false, or enable Material's privacy plugin to host the fonts yourself"
+            )
+        if not _self_hosts_fonts(config):
+            theme["font"] = False
+    if STYLESHEET not in [str(css) for css in config.extra_css]:
+        config.extra_css.append(STYLESHEET)
+
+
+def _font_configured(config: MkDocsConfig) -> bool:
+    """Whether mkdocs.yml itself names a font (Material's default, Roboto from Google, is replaced quietly)."""
+    from .document import read_document
+
+    try:
+        data = read_document(Path(config.config_file_path)).data
+    except (NoticeError, OSError, TypeError):
+        return False
+    theme = data.get("theme") if isinstance(data, dict) else None
+    return isinstance(theme, dict) and theme.get("font") not in (None, False)
+
+
+def _self_hosts_fonts(config: MkDocsConfig) -> bool:
+    return any(name in config.plugins for name in ("material/privacy", "privacy"))
 
 
 class PrivacyNoticePlugin(BasePlugin[PrivacyNoticeConfig]):
@@ -45,6 +100,8 @@ class PrivacyNoticePlugin(BasePlugin[PrivacyNoticeConfig]):
         self.reuse = Reuse(dirty=dirty) if command == "serve" else None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        _use_theme(config)
+        self.prefix = self.config.prefix
         self.content_path = (Path(config.config_file_path).parent / self.config.content).resolve()
         if str(self.content_path) not in config.watch:
             config.watch.append(str(self.content_path))
@@ -58,7 +115,9 @@ class PrivacyNoticePlugin(BasePlugin[PrivacyNoticeConfig]):
         # Truthy but not a list: Material then shows the language switch (our partials/alternate.html,
         # which links the same page in the other language) but emits no site-wide hreflang links of its
         # own; main.html adds the per-page ones.
-        config.extra["alternate"] = True
+        # A site that has its own language list keeps it (our partial falls back to it on its own pages).
+        if not config.extra.get("alternate"):
+            config.extra["alternate"] = True
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -72,25 +131,36 @@ class PrivacyNoticePlugin(BasePlugin[PrivacyNoticeConfig]):
             raise PluginError("invalid content:\n" + "\n".join(str(p) for p in exc.problems)) from None
         except NoticeError as exc:
             raise PluginError(str(exc)) from None
+        if log.releases and not config.site_url:
+            # Atom ids, feed links and the JSON-LD base must be absolute; relative ones are invalid.
+            raise PluginError(f"{config.config_file_path}: site_url is not set; the feeds need the site's full address (e.g. site_url: https://ORG.github.io/REPO/)")
         self.log = log
         self.notice = notice
+        self._leave_out_sources(files, locate_content(self.content_path), config)
         draft = self.config.draft == "always" or (self.config.draft == "serve" and self.command == "serve")
         self.pages = {}
-        self.translations: dict[str, list[Page]] = {}  # page key -> the page in each language
+        self.translations: dict[str, list[str]] = {}  # page key -> its path in each language
         self.languages = notice.languages
         make = self.reuse.plan if self.reuse is not None else plan
-        pages = make(notice, log, today=build_date(), draft=draft, site_url=config.site_url)
-        reused = self.reuse.files(pages, config, files) if self.reuse is not None else {}
-        for page in pages:
-            self.pages[page.src_uri] = page
+        generated = site_files(notice, log, today=build_date(), draft=draft, site_url=config.site_url, prefix=self.prefix, make=make)
+        for path, _, _ in generated:
+            existing = files.get_file_from_path(path)
+            if existing is not None and existing.generated_by != "privacy-notice":
+                hint = "" if self.prefix else " (or set the plugin's prefix option, e.g. prefix: privacy)"
+                where = Path(config.docs_dir, path)
+                where = where.relative_to(Path(config.config_file_path).parent) if where.is_relative_to(Path(config.config_file_path).parent) else where
+                raise PluginError(f"{where.as_posix()}: the privacy notice would replace this page; move it{hint}")
+        reused = self.reuse.files([(path, page) for path, page, _ in generated], config, files, prefix=self.prefix) if self.reuse is not None else {}
+        for path, page, text in generated:
+            self.pages[path] = page
             if page.is_markdown:
-                self.translations.setdefault(page.key, []).append(page)
+                self.translations.setdefault(page.key, []).append(path)
             files.append(
-                reused.get(page.src_uri)
+                reused.get(path)
                 or File.generated(
                     config,
-                    page.src_uri,
-                    content=page.content,
+                    path,
+                    content=text,
                     # The sidebar is hidden (one language per page); links between pages are in the text.
                     inclusion=InclusionLevel.NOT_IN_NAV,
                 )
@@ -98,12 +168,27 @@ class PrivacyNoticePlugin(BasePlugin[PrivacyNoticeConfig]):
         self.files = files
         return files
 
+    def _leave_out_sources(self, files: Files, paths, config: MkDocsConfig) -> None:
+        """A content folder inside docs_dir must not publish its sources: the notice's YAML, the release
+        log, the frozen versions and the internal records would otherwise be copied into the site."""
+        root = paths.root.resolve()
+        sources = {paths.notice.resolve(), (root / RELEASES_FILE).resolve()}
+        folders = [(root / RELEASES_DIR).resolve()]
+        if self.config.records_dir:
+            folders.append((Path(config.config_file_path).parent / self.config.records_dir).resolve())
+        for file in list(files):
+            if file.generated_by is not None or not file.abs_src_path:
+                continue
+            where = Path(file.abs_src_path).resolve()
+            if where in sources or any(where.is_relative_to(folder) for folder in folders):
+                files.remove(file)
+
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Fail the build if it dropped a URL an earlier release published: those links are in e-mails.
         Then write the internal records beside (never inside) the site."""
         if self.reuse is not None:
             self.reuse.remember(self.files)
-        missing = missing_urls(self.log, Path(config.site_dir))
+        missing = missing_urls(self.log, Path(config.site_dir) / self.prefix)
         if missing:
             raise PluginError(f"the build no longer serves {len(missing)} published URL(s): {', '.join(missing)}")
         if self.config.records_dir and self.command == "build":
@@ -122,10 +207,7 @@ class PrivacyNoticePlugin(BasePlugin[PrivacyNoticeConfig]):
         spec = self.pages.get(page.file.src_uri)
         if spec is None:
             return markdown
-        page.meta.update(spec.meta)
-        page.meta["lang"] = spec.lang
-        page.meta.setdefault("title", spec.title)
-        page.meta["hide"] = ["navigation"]
+        # Title, language and the rest of page.meta come from the page's front matter (pages.source).
         page.meta["alternates"] = self._alternates(spec)
         return markdown
 
@@ -133,7 +215,8 @@ class PrivacyNoticePlugin(BasePlugin[PrivacyNoticeConfig]):
         """The same page in every language, for the language switch and hreflang links."""
         key = "current" if spec.key == "chooser" else spec.key
         out = []
-        for other in self.translations.get(key, ()):
-            file = self.files.get_file_from_path(other.src_uri)
+        for path in self.translations.get(key, ()):
+            other = self.pages[path]
+            file = self.files.get_file_from_path(path)
             out.append({"lang": other.lang, "name": label("language_name", other.lang), "link": file.url})
         return sorted(out, key=lambda a: self.languages.index(a["lang"]) if a["lang"] in self.languages else 99)

@@ -144,10 +144,10 @@ def environment_key(config: MkDocsConfig, sums: Checksums) -> str:
     return digest.hexdigest()
 
 
-def _folder_of(path: str) -> str | None:
-    """The folder three levels deep a file is in (en/versions/3 for en/versions/3/changes/index.md)."""
+def _folder_of(path: str, depth: int = 3) -> str | None:
+    """The folder `depth` levels deep a file is in (en/versions/3 for en/versions/3/changes/index.md)."""
     parts = path.split("/")
-    return "/".join(parts[:3]) if len(parts) > 3 else None
+    return "/".join(parts[:depth]) if len(parts) > depth else None
 
 
 def page_key(page: Page) -> str:
@@ -261,6 +261,7 @@ class Reuse:
     _built: dict[str, _Built] = field(default_factory=dict)  # src_uri -> its output as last built
     _folder: Path | None = None
     _environment: str = ""
+    _depth: int = 3
     _keys: dict[str, str] = field(default_factory=dict)  # this rebuild's generated Markdown pages: src_uri -> key
 
     def start(self, config: MkDocsConfig) -> None:
@@ -298,34 +299,36 @@ class Reuse:
         """Keep compiled theme templates between rebuilds; Jinja compiles again any whose source changed."""
         env.bytecode_cache = self._bytecode
 
-    def files(self, pages: Iterable[Page], config: MkDocsConfig, others: Iterable[File] = ()) -> dict[str, File]:
-        """The reused finished files for these pages, by src_uri; every other page is built by MkDocs.
-
-        `others` are the files MkDocs already has (hand-written pages, theme files)."""
+    def files(self, pages: Iterable[tuple[str, Page]], config: MkDocsConfig, others: Iterable[File] = (), *, prefix: str = "") -> dict[str, File]:
+        """The reused finished files for these (path in the site, page) pairs, by path; every other page
+        is built by MkDocs. `others` are the files MkDocs already has (hand-written pages, theme files);
+        `prefix` is the site path the notice is under."""
         pages = list(pages)
         if self._folder is None:
             self._folder = Path(tempfile.mkdtemp(prefix="privacy-notice-serve-"))
-        everything = hashlib.sha256("\0".join(sorted(p.src_uri for p in pages)).encode() + self._environment.encode()).hexdigest()
-        self._keys = {p.src_uri: hashlib.sha256((everything + self._page_key(p)).encode()).hexdigest() for p in pages}
+        self._depth = 3 + len([part for part in prefix.split("/") if part])
+        everything = hashlib.sha256("\0".join(sorted(path for path, _ in pages)).encode() + self._environment.encode()).hexdigest()
+        self._keys = {path: hashlib.sha256((everything + path + self._page_key(p)).encode()).hexdigest() for path, p in pages}
         for uri, built in list(self._built.items()):
             if self._keys.get(uri) != built.key:
                 del self._built[uri]
                 built.kept.unlink(missing_ok=True)
         folders = {} if self.dirty else self._folders(pages, others)
-        return {uri: ReusedFile(uri, built.kept, config, built.dest_uri, folders.get(_folder_of(uri))) for uri, built in self._built.items()}
+        return {uri: ReusedFile(uri, built.kept, config, built.dest_uri, folders.get(_folder_of(uri, self._depth))) for uri, built in self._built.items()}
 
-    def _folders(self, pages: list[Page], others: Iterable[File]) -> dict[str, tuple[str, Path, set[str]]]:
+    def _folders(self, pages: list[tuple[str, Page]], others: Iterable[File]) -> dict[str, tuple[str, Path, set[str]]]:
         """Folders (such as en/versions/3) whose every file is reused, each kept as one folder of links."""
         assert self._folder is not None
         members: dict[str, list[_Built]] = {}
-        for page in pages:
-            folder = _folder_of(page.src_uri)
+        for path, _ in pages:
+            folder = _folder_of(path, self._depth)
             if folder is not None:
-                members.setdefault(folder, []).append(self._built.get(page.src_uri))  # type: ignore[arg-type]
+                members.setdefault(folder, []).append(self._built.get(path))  # type: ignore[arg-type]
         for file in others:  # hand-written pages and theme files must never be written into a kept folder
             for path in (file.src_uri, file.dest_uri):
-                if _folder_of(path) is not None:
-                    members.pop(_folder_of(path), None)
+                folder = _folder_of(path, self._depth)
+                if folder is not None:
+                    members.pop(folder, None)
         keep: dict[str, tuple[str, Path, set[str]]] = {}
         linked: set[str] = set()  # shared by this rebuild's files
         for folder, built in members.items():

@@ -64,9 +64,12 @@ def site(tmp_path, today, monkeypatch):
     d["organisation"]["email"] = "post@changed.example"
     f.write_content(content, d)
     make_release(content, effective=dt.date(2025, 9, 1), announced=dt.date(2025, 7, 1))
-    shutil.copytree(REPO / "theme", tmp_path / "theme")
+    shutil.copytree(REPO / "theme", tmp_path / "theme")  # the site's own custom_dir, which comes before ours
     config = mkdocs_yml(tmp_path, site_url=SERVE_URL)
-    config.write_text(config.read_text(encoding="utf-8").replace(f"custom_dir: {REPO / 'theme'}", f"custom_dir: {tmp_path / 'theme'}"), encoding="utf-8")
+    lines = config.read_text(encoding="utf-8").splitlines()
+    at = next(i for i, line in enumerate(lines) if line.strip().startswith("name: material"))
+    lines.insert(at + 1, f"  custom_dir: {tmp_path / 'theme'}")
+    config.write_text("\n".join(lines) + "\n", encoding="utf-8")
     shutil.copytree(clauses.LIBRARY, tmp_path / "library")
     monkeypatch.setattr(clauses, "LIBRARY", tmp_path / "library")
     clauses.reload()
