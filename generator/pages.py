@@ -97,19 +97,21 @@ def working_copy_inputs(notice: Notice, log: ReleaseLog) -> object:
 
 
 def site_files(
-    notice: Notice, log: ReleaseLog, *, today: dt.date, draft: bool = False, site_url: str | None = None, prefix: str = "", make: Callable[..., list[Page]] | None = None
+    notice: Notice, log: ReleaseLog, *, today: dt.date, draft: bool = False, site_url: str | None = None, prefix: str = "", make: Callable[..., list[Page]] | None = None,
+    text: Callable[[Page], str] | None = None,
 ) -> list[tuple[str, Page, str]]:
     """Every generated file as (path in the site, page, file text): what the MkDocs plugin hands MkDocs
     in memory and what `privacy-notice pages` writes to disk, so another engine can build the same site.
 
     `prefix` puts the whole notice under a site path (e.g. "privacy"); its absolute links follow.
-    `make` replaces `plan` (same arguments): `mkdocs serve` passes the plan that reuses pages (reuse.py).
+    `make` replaces `plan` (same arguments) and `text` replaces `source`: `mkdocs serve` passes the ones
+    that reuse what a save did not change (reuse.py).
     """
     base = (site_url.rstrip("/") + "/" + (prefix + "/" if prefix else "")) if site_url else None
     out = []
     for page in (make or plan)(notice, log, today=today, draft=draft, site_url=base):
         path = posixpath.join(prefix, page.src_uri) if prefix else page.src_uri
-        out.append((path, page, source(page)))
+        out.append((path, page, (text or source)(page)))
     return out
 
 

@@ -141,8 +141,8 @@ class PrivacyNoticePlugin(BasePlugin[PrivacyNoticeConfig]):
         self.pages = {}
         self.translations: dict[str, list[str]] = {}  # page key -> its path in each language
         self.languages = notice.languages
-        make = self.reuse.plan if self.reuse is not None else plan
-        generated = site_files(notice, log, today=build_date(), draft=draft, site_url=config.site_url, prefix=self.prefix, make=make)
+        make, text = (self.reuse.plan, self.reuse.source) if self.reuse is not None else (plan, None)
+        generated = site_files(notice, log, today=build_date(), draft=draft, site_url=config.site_url, prefix=self.prefix, make=make, text=text)
         for path, _, _ in generated:
             existing = files.get_file_from_path(path)
             if existing is not None and existing.generated_by != "privacy-notice":
