@@ -258,11 +258,11 @@ class Reuse:
     _published: tuple[tuple, list[Page]] | None = None
     _page_keys: dict[tuple[int, str], tuple[Page, str]] = field(default_factory=dict)  # (id(page), what) -> (page, value), for the published pages
     _bytecode: _MemoryBytecode = field(default_factory=lambda: _MemoryBytecode())
-    _built: dict[str, _Built] = field(default_factory=dict)  # src_uri -> its output as last built
+    _built: dict[str, _Built] = field(default_factory=dict)  # path in the site -> its output as last built
     _folder: Path | None = None
     _environment: str = ""
     _depth: int = 3
-    _keys: dict[str, str] = field(default_factory=dict)  # this rebuild's generated Markdown pages: src_uri -> key
+    _keys: dict[str, str] = field(default_factory=dict)  # this rebuild's generated files: path in the site -> key
 
     def start(self, config: MkDocsConfig) -> None:
         """At the start of each rebuild: an edited clause library drops everything made from it."""
