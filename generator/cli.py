@@ -73,12 +73,14 @@ def _parser() -> argparse.ArgumentParser:
     release.add_argument("--approved-by", help="name of the person approving a reclassification or short notice")
     release.add_argument("--dry-run", action="store_true", help="show what would be released; write nothing")
 
-    notify = commands.add_parser("notify", help="write the customer notice of a significant release", description="Write the customer notice of a release (default: the latest) in every language: subject, Markdown body and plain-text body.")
+    notify = commands.add_parser("notify", help="write the customer notice of a significant release", description="Write the customer e-mail of a release (default: the latest) in every language: subject and body, as Markdown, plain text or HTML.")
     notify.add_argument("version", nargs="?", type=int, help="the version (default: the latest)")
     notify.add_argument("--content", type=Path, help="content folder (default: the plugin's content option in the MkDocs configuration, else content)")
     notify.add_argument("-f", "--config-file", default="mkdocs.yml", type=Path, help="MkDocs configuration to read site_url and the content folder from (default: mkdocs.yml)")
     notify.add_argument("--site-url", help="the site's address for links (default: site_url from the MkDocs configuration)")
-    notify.add_argument("--format", choices=("markdown", "text"), default="markdown", help="body format (default: markdown)")
+    notify.add_argument("--format", choices=("markdown", "text", "html"), default="markdown", help="body format: markdown, text, or html for an e-mail tool (default: markdown)")
+    notify.add_argument("--lang", help="only this language (default: every language of the version)")
+    notify.add_argument("--sent", type=_date, help="the day the e-mail is sent (YYYY-MM-DD, default: today): its link to the notice in force is to the version in force that day")
 
     init = commands.add_parser(
         "init",
@@ -323,21 +325,26 @@ def _notify(args: argparse.Namespace) -> int:
     release = log.get(args.version) if args.version else log.latest
     if release is None:
         raise UsageError(f"there is no version {args.version}; the latest is {log.latest.version}")
+    if args.lang and args.lang not in release.languages:
+        raise UsageError(f"--lang {args.lang}: version {release.version} is published in {', '.join(release.languages)}")
     site_url = args.site_url or site.site_url
     if not site_url:
         raise UsageError(f"no site address: set site_url in {args.config_file} or pass --site-url (the e-mail's links must be absolute)")
     if not site_url.startswith(("https://", "http://")):
         raise UsageError(f"site address {site_url!r}: give the full address, e.g. https://ORG.github.io/REPO/")
     site_url = site_url.rstrip("/") + "/" + (site.prefix + "/" if site.prefix else "")
-    found = notifications(log, release, site_url)
+    found = notifications(log, release, site_url, sent=args.sent or _today())
     if not found:
         _out(f"Version {release.version} has no significant change: no customer notice is needed (it is recorded in the change log).")
         return EXIT_OK
     for n in found:
-        _out(f"=== {n.lang} ===")
+        if args.lang and n.lang != args.lang:
+            continue
+        if not args.lang:
+            _out(f"=== {n.lang} ===")
         _out(f"Subject: {terminal(n.subject)}")
         _out("")
-        _out(n.markdown if args.format == "markdown" else n.text)
+        _out(n.body(args.format))
     return EXIT_OK
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from generator.clauses import clause, label
 from generator.render import render_notice
-from generator.words import country, duration
+from generator.words import country, duration, sentence_case
 from tests import factories as f
 
 LANGS = ("nb", "en")
@@ -41,7 +41,7 @@ def test_a_recipient_given_as_a_category_is_named_by_it_everywhere(lang):
     d["purposes"][1]["recipients"] = ["auditor"]
     md = text(d, lang)
     category = AUDITOR["category"][lang]
-    assert f"| {category} |" in md  # the recipients table
+    assert f"| {sentence_case(category)} |" in md  # the recipients table (sentence case in every cell)
     assert category in purpose_block(md, d["purposes"][1]["name"][lang])
     assert "None" not in md and "()" not in md
 
@@ -138,7 +138,7 @@ def test_sources_feed_only_the_purposes_they_name(tmp_path):
 def test_a_category_says_whom_it_is_about(lang):
     d = f.data()
     d["purposes"][1]["data_subjects"] = ["customers", "visitors"]
-    row = lambda md: next(line for line in md.splitlines() if line.startswith(f"| {d['data_categories'][1]['name'][lang]} |"))  # noqa: E731
+    row = lambda md: next(line for line in md.splitlines() if line.startswith(f"| {sentence_case(d['data_categories'][1]['name'][lang])} |"))  # noqa: E731
     visitors = d["data_subjects"][1]["name"][lang]
     assert visitors in row(text(d, lang))
     d["data_categories"][1]["data_subjects"] = ["customers"]
@@ -288,7 +288,7 @@ def test_the_need_for_a_national_identity_number_is_shown_with_the_category(lang
     d = f.data()
     d["data_categories"][0]["examples"] = {"nb": "navn og fødselsnummer", "en": "name and national identity number"}
     d["data_categories"][0]["need"] = {"nb": "for å identifisere deg sikkert overfor banken", "en": "to identify you securely to the bank"}
-    row = next(line for line in text(d, lang).splitlines() if line.startswith(f"| {d['data_categories'][0]['name'][lang]} |"))
+    row = next(line for line in text(d, lang).splitlines() if line.startswith(f"| {sentence_case(d['data_categories'][0]['name'][lang])} |"))
     assert f"{label('category_need', lang)}: {d['data_categories'][0]['need'][lang]}" in row
 
 
