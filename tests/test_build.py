@@ -158,7 +158,7 @@ def test_change_log_lists_each_release_with_its_class(released):
 
 def test_what_changed_page_has_structured_changes_and_word_diff(released):
     html = (released / "site/en/versions/2/changes/index.html").read_text(encoding="utf-8")
-    assert "retention_longer" in html and "transfer_added" in html
+    assert "retention_longer" in html and "recipient_added_abroad" in html
     assert "<del>3</del>" in html and "<ins>5</ins>" in html
 
 
@@ -175,7 +175,7 @@ def test_json_export_per_version(released):
     data = json.loads((released / "site/versions/2.json").read_text(encoding="utf-8"))
     assert data["version"] == 2 and data["effective"] == "2025-06-01" and data["significant"] is True
     assert data["content"]["organisation"]["name"] == "Fjelltopp Regnskap AS"
-    assert {c["rule"] for c in data["changes"]} >= {"retention_longer", "transfer_added"}
+    assert {c["rule"] for c in data["changes"]} >= {"retention_longer", "recipient_added_abroad"}
 
 
 def test_pages_are_never_written_into_docs_dir(draft_site):
