@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import socket
 import statistics
 import subprocess
@@ -85,7 +86,8 @@ class Served:
         return time.perf_counter() - start, self.cpu() - cpu
 
     def stop(self) -> None:
-        self.process.terminate()
+        # Ctrl-C, as a user stops it: MkDocs then removes its temporary site and the plugin its kept copies.
+        self.process.send_signal(signal.SIGINT)
         try:
             self.process.wait(timeout=20)
         except subprocess.TimeoutExpired:
