@@ -155,7 +155,7 @@ class _Language:
         for ident in added:
             r = new.recipient(ident)
             where = listing([country(c, self.lang) for c in r.locations], self.lang)
-            lines.append(self.l("subprocessor_added", name=escape_text(r.name), effective=effective, service=escape_text(r.service(self.lang)), where=where))
+            lines.append(self.l("subprocessor_added", name=escape_text(r.name), effective=effective, service=escape_text(r.service(self.lang).strip().rstrip(".")), where=where))
         for ident in removed:
             lines.append(self.l("subprocessor_removed", name=escape_text(old.recipient(ident).name), effective=effective))
         return lines

@@ -23,6 +23,7 @@ from .pages import Page, plan
 from .records import write_records
 from .releases import build_date, load_verified_log, missing_urls
 from .safety import LinkPolicy
+from .typeset import Typeset
 
 #: Markdown features the rendered notice relies on: tables, {#anchor} and {.class} attributes, permalinks.
 REQUIRED_EXTENSIONS = ("tables", "attr_list", "toc")
@@ -46,10 +47,12 @@ class PrivacyNoticePlugin(BasePlugin[PrivacyNoticeConfig]):
                 config.markdown_extensions.append(name)
         config.mdx_configs.setdefault("toc", {}).setdefault("permalink", True)
         config.markdown_extensions.append(LinkPolicy())
+        config.markdown_extensions.append(Typeset())
         # Truthy but not a list: Material then shows the language switch (our partials/alternate.html,
         # which links the same page in the other language) but emits no site-wide hreflang links of its
         # own; main.html adds the per-page ones.
         config.extra["alternate"] = True
+        config.extra["generator"] = False  # no "Made with Material for MkDocs" line: the site is the organisation's
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -79,8 +82,26 @@ class PrivacyNoticePlugin(BasePlugin[PrivacyNoticeConfig]):
                     inclusion=InclusionLevel.NOT_IN_NAV,
                 )
             )
+        self._chrome(notice, files, config)
         self.files = files
         return files
+
+    def _chrome(self, notice, files: Files, config: MkDocsConfig) -> None:
+        """The header shows the organisation from the content, and its logo if it has one."""
+        org = notice.organisation
+        config.site_name = org.name
+        if org.logo:
+            root = locate_content(self.content_path).root.resolve()
+            path = (root / org.logo).resolve()
+            if not path.is_relative_to(root):  # a symlink out of the content folder would publish any file
+                raise PluginError(f"organisation.logo: {org.logo} is outside the content folder")
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                raise PluginError(f"organisation.logo: cannot read {path}: {exc.strerror}") from None
+            uri = "assets/images/organisation-logo" + Path(org.logo).suffix.lower()
+            files.append(File.generated(config, uri, content=data))
+            config.theme["logo"] = uri
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Fail the build if it dropped a URL an earlier release published: those links are in e-mails.

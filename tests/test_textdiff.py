@@ -38,3 +38,22 @@ def test_table_rows_read_as_text_and_added_list_items_have_no_markdown_inside_th
 
 def test_identical_texts_have_no_hunks():
     assert hunks(OLD, OLD) == []
+
+
+def test_a_rewritten_paragraph_is_shown_whole_instead_of_as_a_mix_of_two_texts():
+    new = OLD.replace("We keep data for **3 years**.", "Accounting rules require us to store invoices until the tax office has closed the year.")
+    [hunk] = hunks(OLD, new)
+    assert hunk.lines == (
+        (("-", "We keep data for 3 years."),),
+        (("+", "Accounting rules require us to store invoices until the tax office has closed the year."),),
+    )
+    assert as_markdown([hunk]) == (
+        "**Retention**\n\n> <del>We keep data for 3 years.</del>\n\n"
+        "> <ins>Accounting rules require us to store invoices until the tax office has closed the year.</ins>"
+    )
+
+
+def test_a_small_edit_stays_a_word_diff():
+    new = OLD.replace("We keep data for **3 years**.", "We keep your data for **3 years**.")
+    [hunk] = hunks(OLD, new)
+    assert hunk.lines == ((("=", "We keep"), ("+", "your"), ("=", "data for 3 years.")),)
