@@ -148,16 +148,24 @@ class _Language:
                 out.append((release, added, removed))
         return out
 
-    def subprocessor_lines(self, release: Release, added: list[str], removed: list[str]) -> list[str]:
+    def subprocessor_lines(self, release: Release, added: list[str], removed: list[str], *, markdown: bool = True) -> list[str]:
+        """The announcement of each addition and removal: Markdown for the page, plain text for the feed."""
         new, old = release.notice, self.log.previous(release).notice
+        text = escape_text if markdown else str
+
+        def say(ident: str, **values: str) -> str:
+            template = label(ident, self.lang) if markdown else label(ident, self.lang).replace("**", "")
+            return Template(template).safe_substitute(values)
+
         effective = self.date(release.effective)
         lines = []
         for ident in added:
             r = new.recipient(ident)
             where = listing([country(c, self.lang) for c in r.locations], self.lang)
-            lines.append(self.l("subprocessor_added", name=escape_text(r.name), effective=effective, service=escape_text(r.service(self.lang).strip().rstrip(".")), where=where))
+            service = r.service(self.lang).strip().rstrip(".")
+            lines.append(say("subprocessor_added", name=text(r.name), effective=effective, service=text(service), where=where))
         for ident in removed:
-            lines.append(self.l("subprocessor_removed", name=escape_text(old.recipient(ident).name), effective=effective))
+            lines.append(say("subprocessor_removed", name=text(old.recipient(ident).name), effective=effective))
         return lines
 
     def subprocessors_page(self) -> Page:
@@ -184,7 +192,7 @@ class _Language:
         src = self.uri("subprocessors/feed.xml")
         entries = []
         for release, added, removed in reversed(self.subprocessor_changes()):
-            plain = " ".join(line.replace("**", "") for line in self.subprocessor_lines(release, added, removed))
+            plain = " ".join(self.subprocessor_lines(release, added, removed, markdown=False))
             url = self.absolute(f"{self.lang}/versions/{release.version}/changes/")
             title = f"{self.l('version')} {release.version} – {self.l('effective_from').lower()} {self.date(release.effective)}"
             entries.append(_atom_entry(title, url, release.announced, plain))
