@@ -94,8 +94,9 @@ def test_change_log_marks_the_upcoming_version(pages):
 
 def test_superseded_versions_are_left_out_of_search_and_the_current_notice_comes_first(pages):
     assert pages["en/versions/1/index.md"].meta["search"] == {"exclude": True}
-    assert pages["en/versions/2/index.md"].meta["search"] == {"exclude": False}
+    assert pages["en/versions/2/index.md"].meta["search"] == {"exclude": True}  # the same text as en/
     assert pages["en/versions/3/index.md"].meta["search"] == {"exclude": False}
+    assert pages["en/versions/3/index.md"].title == "Version 3 (upcoming)"
     assert pages["nb/index.md"].meta["search"]["boost"] > 1
 
 
