@@ -12,7 +12,7 @@ from . import completeness
 from .content import locate_content, read_inside, validate_notice
 from .errors import ContentError, Problem, display_path
 from .model import build_notice
-from .releases import load_log, verify
+from .releases import interrupted_problems, link_problems, load_log, verify
 
 
 def check_all(path: Path, *, strict: bool = False) -> list[Problem]:
@@ -31,6 +31,7 @@ def check_all(path: Path, *, strict: bool = False) -> list[Problem]:
             problems += verify(log.releases)
         except ContentError as exc:
             problems += exc.problems
+        problems += interrupted_problems(paths.root) + link_problems(paths.root)
     notice_name = display_path(paths.notice)
     if document is not None and not any(p.severity == "error" and p.file == notice_name for p in problems):
         notice = build_notice(document.data)

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import json
+import os
 import sys
 from pathlib import Path
 
 from . import __version__
-from .errors import ContentError, NoticeError, UsageError
+from .errors import ContentError, NoticeError, UsageError, display_path
+from .escape import json_text, terminal
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_SIGNIFICANT = 0, 1, 2, 3
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a command whose reader left
 
 DESCRIPTION = """\
 Turn a company's description of its personal-data processing (content/notice.yaml) into a
@@ -28,7 +32,7 @@ Typical session:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="privacy-notice",
         description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -100,26 +104,73 @@ def _today():
     return build_date()
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a wrong option is one line (and exit 2) like every other error."""
+
+    def error(self, message: str):  # noqa: D102 (argparse's API)
+        raise UsageError(f"{message} (see {self.prog} --help)")
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = _parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help()
-        return EXIT_USAGE
+    """Run a command; the one place where every failure becomes a one-line message and an exit code."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")  # a terminal that cannot show a letter still gets the line
     try:
-        return _run(args)
+        parser = _parser()
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_help()
+            return EXIT_USAGE
+        code = _run(args)
+        sys.stdout.flush()
+        return code
     except UsageError as exc:
-        print(f"privacy-notice: {exc}", file=sys.stderr)
+        _err(f"privacy-notice: {exc}")
         return EXIT_USAGE
     except ContentError as exc:
         for problem in exc.problems:
-            print(problem, file=sys.stderr)
+            _err(str(problem))
         return EXIT_INVALID
     except NoticeError as exc:
-        print(f"privacy-notice: {exc}", file=sys.stderr)
+        _err(f"privacy-notice: {exc}")
+        return EXIT_INVALID
+    except BrokenPipeError:
+        # The reader went away (`... | head`): whatever the command wrote to disk is complete; stop quietly.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
+    except OSError as exc:
+        _err(f"privacy-notice: {os_error(exc)}")
         return EXIT_INVALID
     except KeyboardInterrupt:
         return 130
+
+
+def os_error(exc: OSError) -> str:
+    """A system error in plain words, naming the file, and saying that earlier data is intact."""
+    where = f"{display_path(Path(exc.filename))}: " if exc.filename else ""
+    plain = {
+        errno.ENOSPC: "the disk is full",
+        errno.EDQUOT: "the disk quota is used up",
+        errno.EROFS: "the file system is read-only",
+        errno.EACCES: "permission denied",
+        errno.EPERM: "operation not permitted",
+        errno.ENOENT: "no such file or folder",
+        errno.EISDIR: "is a folder, not a file",
+        errno.ENOTDIR: "a part of the path is not a folder",
+    }.get(exc.errno, exc.strerror or str(exc))
+    return f"{where}{plain}; nothing was changed: earlier output and content are as they were"
+
+
+def _out(text: str, *, end: str = "\n") -> None:
+    """Standard output: text from content cannot move the cursor or rewrite what is shown."""
+    sys.stdout.write(terminal(text, keep_newlines=True) + end)
+
+
+def _err(line: str) -> None:
+    """One line on standard error, whatever the message holds."""
+    sys.stderr.write(terminal(line) + "\n")
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -129,14 +180,14 @@ def _run(args: argparse.Namespace) -> int:
         problems = check_all(args.path, strict=args.strict)
         errors = [p for p in problems if p.severity == "error"]
         if args.format == "json":
-            print(json.dumps(_report(args.path, problems), ensure_ascii=False, indent=2))
+            _out(json_text(_report(args.path, problems), indent=2))
             return EXIT_INVALID if errors else EXIT_OK
         for problem in problems:
-            print(problem, file=sys.stderr)
+            _err(str(problem))
         if errors:
-            print(f"{len(errors)} problem{'s' if len(errors) != 1 else ''} found.", file=sys.stderr)
+            _err(f"{len(errors)} problem{'s' if len(errors) != 1 else ''} found.")
             return EXIT_INVALID
-        print(f"{args.path}: valid.")
+        _out(f"{args.path}: valid.")
         return EXIT_OK
     if args.command == "diff":
         return _diff(args)
@@ -199,7 +250,7 @@ def _diff(args: argparse.Namespace) -> int:
     output = FORMATS[args.format](report)
     if args.limit and args.format == "markdown":
         output = fit(output, args.limit, args.full_url)
-    sys.stdout.write(output)
+    _out(output, end="")
     return EXIT_SIGNIFICANT if report.notification_required else EXIT_OK
 
 
@@ -225,11 +276,13 @@ def _release(args: argparse.Namespace) -> int:
     plan = action(args.content, effective=args.effective, announced=announced, reclassifications=tuple(reclassifications), short_notice=short)
     verb = "Would release" if args.dry_run else "Released"
     kind = f"significant: {len(plan.changes.significant)} change(s) need customer notice" if plan.significant else "minor: no customer notice needed"
-    print(f"{verb} version {plan.version}, announced {plan.announced}, effective {plan.effective} ({kind}).")
+    for folder in plan.recovered:
+        _err(f"privacy-notice: removed {folder}: an interrupted release had left it (it had no entry in the release log)")
+    _out(f"{verb} version {plan.version}, announced {plan.announced}, effective {plan.effective} ({kind}).")
     for change in plan.changes.changes:
-        print(f"  {'SIGNIFICANT' if change.significant else 'minor      '}  {change.key}: {change.explanation.get('en', '')}")
+        _out(terminal(f"  {'SIGNIFICANT' if change.significant else 'minor      '}  {change.key}: {change.explanation.get('en', '')}"))
     if plan.significant and not args.dry_run:
-        print("Next: privacy-notice notify   (the customer notice to send)")
+        _out("Next: privacy-notice notify   (the customer notice to send)")
     return EXIT_OK
 
 
@@ -247,13 +300,13 @@ def _notify(args: argparse.Namespace) -> int:
     site_url = args.site_url or _site_url()
     found = notifications(log, release, site_url)
     if not found:
-        print(f"Version {release.version} has no significant change: no customer notice is needed (it is recorded in the change log).")
+        _out(f"Version {release.version} has no significant change: no customer notice is needed (it is recorded in the change log).")
         return EXIT_OK
     for n in found:
-        print(f"=== {n.lang} ===")
-        print(f"Subject: {n.subject}")
-        print()
-        print(n.markdown if args.format == "markdown" else n.text)
+        _out(f"=== {n.lang} ===")
+        _out(f"Subject: {terminal(n.subject)}")
+        _out("")
+        _out(n.markdown if args.format == "markdown" else n.text)
     return EXIT_OK
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from . import consistency, schema
 from .clauses import clause_ids
-from .document import Document, read_document
+from .document import MAX_BYTES, Document, read_document
 from .errors import ContentError, Problem, UsageError, display_path
 from .model import Notice, build_notice
 
@@ -45,14 +45,14 @@ def locate_content(path: Path) -> ContentPaths:
     raise UsageError(f"{display_path(path)}: no such file or folder")
 
 
-def read_inside(path: Path, root: Path) -> Document:
-    """Read a YAML file, refusing a symlink that leads out of the content folder."""
+def read_inside(path: Path, root: Path, *, limit: int = MAX_BYTES) -> Document:
+    """Read a YAML file of the content folder: no symlink leading out of it, at most `limit` bytes."""
     resolved = path.resolve()
     if not resolved.is_relative_to(root.resolve()):
         raise ContentError(
             [Problem(display_path(path), 1, 1, "", f"is a link to {resolved}, outside {display_path(root)}/; copy the file in instead")]
         )
-    return read_document(path, allow_tags=False)
+    return read_document(path, allow_tags=False, root=root, limit=limit)
 
 
 def validate_notice(document: Document) -> list[Problem]:

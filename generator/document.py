@@ -17,10 +17,12 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.composer import Composer
 from ruamel.yaml.constructor import DuplicateKeyError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.events import AliasEvent
+from ruamel.yaml.events import AliasEvent, ScalarEvent
+from ruamel.yaml.nodes import MappingNode
 from ruamel.yaml.reader import ReaderError
 
 from .errors import ContentError, Problem, display_path
+from .files import ReadError, read_bounded
 from .quickread import read_clean
 
 #: A notice is tens of kilobytes; anything this large is a mistake, refused before parsing.
@@ -48,7 +50,7 @@ class _Composer(Composer):
 
     Aliases are refused rather than expanded: expanding them is how "billion laughs" files exhaust
     memory, and a notice has no need for them. This covers scalar aliases and merge keys (<<: *name)
-    too. The depth check keeps every later stage, and the composer itself, clear of RecursionError.
+    too; a merge key with any other value (<<: {a: 1}) is refused the same way. The depth check keeps every later stage, and the composer itself, clear of RecursionError.
     With `refuse_tags` set on the loader, tags are refused too: `en: !Viktig melding` would silently
     lose "!Viktig" from the text.
     """
@@ -63,6 +65,8 @@ class _Composer(Composer):
             else:
                 problem = "YAML aliases (*name) are not supported: write the value out in full"
             raise _Refused(problem=problem, problem_mark=event.start_mark)
+        if isinstance(event, ScalarEvent) and event.value == "<<" and event.style is None and index is None and isinstance(parent, MappingNode):
+            raise _Refused(problem="YAML merge keys (<<) are not supported: write the fields out in full", problem_mark=event.start_mark)
         if getattr(event, "tag", None) is not None and getattr(self.loader, "refuse_tags", False):
             raise _Refused(problem="a value starting with '!' is read as a YAML tag: put the text in quotes", problem_mark=event.start_mark)
         if self._nesting > MAX_DEPTH:  # the root is at nesting 0
@@ -101,10 +105,11 @@ class Document:
         return Problem(self.name, line, column, format_field(self.data, field), message, severity)
 
 
-def read_document(path: Path, *, allow_tags: bool = True) -> Document:
+def read_document(path: Path, *, allow_tags: bool = True, root: Path | None = None, limit: int = MAX_BYTES) -> Document:
     """Parse one YAML file, or raise ContentError with a located problem.
 
-    Content files are read with allow_tags=False; other YAML (mkdocs.yml) may use tags.
+    Content files are read with allow_tags=False and their content folder as `root` (no symlinks
+    below it); other YAML (mkdocs.yml) may use tags. At most `limit` bytes are read.
     """
     name = display_path(path)
 
@@ -112,10 +117,9 @@ def read_document(path: Path, *, allow_tags: bool = True) -> Document:
         return ContentError([Problem(name, line, column, "", message)])
 
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise fail(f"file is {size / 1e6:.1f} MB; a notice is at most {MAX_BYTES // (1024 * 1024)} MB")
-        raw = path.read_bytes()
+        raw = read_bounded(path, limit, root=root)
+    except ReadError as exc:
+        raise fail(f"file {exc}") from None
     except OSError as exc:
         raise fail(f"cannot read file: {exc.strerror or exc}") from None
     try:

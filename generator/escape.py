@@ -5,3 +5,124 @@ that the target format shows literally. They are property-tested in tests/test_e
 """
 
 from __future__ import annotations
+
+import html as _html
+import json as _json
+import re
+
+# -- characters no output should carry as they are -----------------------------------------------
+
+#: Lone surrogates cannot be encoded as UTF-8: writing them would fail half-way through a file.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+#: C0 controls except tab and newline, DEL, C1 controls; XML 1.0 forbids most of them outright.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+#: Bidirectional embeddings, overrides and isolates: they reorder what a reader sees ("Trojan Source").
+BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_BIDI = re.compile(f"[{BIDI_CONTROLS}]")
+#: Not characters in XML 1.0.
+_XML_NONCHAR = re.compile("[\ufffe\uffff]")
+#: Everything a mail client or a mail server might take as the end of a header line.
+_LINE_BREAKS = re.compile("[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+REPLACEMENT = "\ufffd"
+
+
+def _clean(value: str) -> str:
+    """The text with what cannot be stored or shown safely replaced by U+FFFD (tab and newline kept)."""
+    value = _SURROGATE.sub(REPLACEMENT, value)
+    value = _CONTROL.sub(REPLACEMENT, value.replace("\r\n", "\n").replace("\r", "\n"))
+    return _BIDI.sub(REPLACEMENT, value)
+
+
+# -- HTML -------------------------------------------------------------------------------------
+
+
+def html_text(value: str) -> str:
+    """Text content of an HTML element: & < > become entities, so no tag or entity can start."""
+    return _html.escape(_clean(value), quote=False)
+
+
+def html_attribute(value: str) -> str:
+    """A double- or single-quoted HTML attribute value."""
+    return _html.escape(_clean(value), quote=True)
+
+
+# -- XML (Atom feeds, sitemap) ----------------------------------------------------------------
+
+
+def xml_text(value: str) -> str:
+    """Text or quoted attribute value in XML 1.0: markup escaped, characters XML forbids replaced."""
+    value = _XML_NONCHAR.sub(REPLACEMENT, _clean(value))
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;").replace("'", "&apos;")
+
+
+# -- JSON -------------------------------------------------------------------------------------
+
+
+_JSON_INVISIBLE = re.compile("[\x7f-\x9f\u2028\u2029\u200e\u200f\u061c" + BIDI_CONTROLS + "]")
+
+
+def json_text(value: object, *, indent: int | None = None, compact: bool = False) -> str:
+    """json.dumps, safe to write as UTF-8, to embed in HTML <script> and to print: lone surrogates are
+    \\u-escaped by ensure_ascii where needed; < > &, C1 controls, bidi controls, U+2028/9 never appear raw."""
+    separators = (",", ":") if compact else None
+    text = _json.dumps(value, ensure_ascii=False, indent=indent, separators=separators)
+    if _SURROGATE.search(text):  # only a lone surrogate makes ensure_ascii=False unwritable
+        text = _json.dumps(value, ensure_ascii=True, indent=indent, separators=separators)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    # outside strings JSON has none of these, so the \\u form means the same: safe in <script> and on a terminal
+    return _JSON_INVISIBLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+# -- CSV --------------------------------------------------------------------------------------
+
+#: A cell starting with one of these is a formula in Excel, LibreOffice and Google Sheets (OWASP).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def csv_cell(value: str) -> str:
+    """A CSV cell (quoting is the csv module's job): never read as a formula, no control characters."""
+    value = _clean(value)
+    if value.lstrip(" ").startswith(_FORMULA_START):
+        value = "'" + value
+    return value
+
+
+# -- e-mail -----------------------------------------------------------------------------------
+
+
+def email_header(value: str) -> str:
+    """One header value (a subject): one line, whatever the text held, so nothing can add a header."""
+    value = _LINE_BREAKS.sub(" ", _SURROGATE.sub(REPLACEMENT, value))
+    value = _BIDI.sub(REPLACEMENT, _CONTROL.sub(REPLACEMENT, value.replace("\t", " ")))
+    return re.sub(" {2,}", " ", value).strip()  # the spaces of a removed CR LF collapse into one
+
+
+_MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character
+_URL_SCHEME = re.compile(r"(?i)(?<![a-z])(www|https?|ftp|mailto)(?=\\[.:])")
+
+
+def email_markdown(value: str) -> str:
+    """Plain text inside a Markdown e-mail body, on one line: every ASCII punctuation character is
+    backslash-escaped (CommonMark shows each literally), so no link, image, emphasis, HTML, heading or
+    list can start; bare addresses are broken up so clients that link them do not."""
+    value = " ".join(_LINE_BREAKS.sub(" ", _clean(value)).split())
+    value = _MARKDOWN_PUNCTUATION.sub(r"\\\1", value)
+    return _URL_SCHEME.sub(lambda m: m.group(1) + "\u2060", value)  # word joiner: www.x.no is no link
+
+
+# -- terminal ---------------------------------------------------------------------------------
+
+_TERMINAL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff" + BIDI_CONTROLS + "\u200e\u200f\u061c]")
+_TERMINAL_KEEP_NEWLINE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff" + BIDI_CONTROLS + "\u200e\u200f\u061c]")
+
+
+def _visible(match: re.Match) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def terminal(value: str, *, keep_newlines: bool = False) -> str:
+    """Text for a terminal: control characters, escape sequences and bidi controls shown as \\x1b or
+    \\u202e, so nothing printed can move the cursor, recolour, retitle or overwrite what was printed.
+    Newlines are shown as \\x0a too unless the output has several lines by design."""
+    return (_TERMINAL_KEEP_NEWLINE if keep_newlines else _TERMINAL).sub(_visible, value)

@@ -1,41 +1,319 @@
-"""Writing that never leaves half a file or half a folder behind: temporary copy, then rename."""
+"""Every file the tool reads from content or writes anywhere goes through here.
+
+Writing never leaves half a file or half a folder behind (temporary copy, fsync, rename), gives
+ordinary permissions (0644 files, 0755 folders, subject to umask), and goes only where output belongs
+(`guard_output`). Reading content is bounded while reading, not by stat (a device reports size 0),
+and refuses symlinks and anything that is not a regular file: a frozen file replaced by a link must
+not publish whatever it points to. A lock makes a second concurrent writer refuse in one line.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
 import shutil
+import stat
 import tempfile
 from pathlib import Path
-from typing import Callable, TextIO
+from typing import Callable, Iterator, TextIO
+
+from .errors import NoticeError, display_path
+
+#: Written into every folder the tool creates for output; a non-empty folder without it is not ours.
+MARKER = ".privacy-notice-output"
+MARKER_TEXT = "Written by privacy-notice. Each build replaces this folder; do not keep other files here.\n"
+
+
+class OutputError(NoticeError):
+    """An output target that would overwrite something that is not output."""
+
+
+class LockedError(NoticeError):
+    """Another privacy-notice process is writing the same folder."""
+
+
+class ReadError(NoticeError):
+    """A content file that may not be read: a link, not a regular file, or too large."""
+
+
+# -- permissions -------------------------------------------------------------------------------
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def file_mode() -> int:
+    return 0o666 & ~_umask()
+
+
+def dir_mode() -> int:
+    return 0o777 & ~_umask()
+
+
+# -- writing -----------------------------------------------------------------------------------
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make a rename in `folder` durable (a crash after it must not undo it)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def write_atomically(path: Path, write: Callable[[TextIO], object]) -> None:
     """Write to a temporary file in the same folder, flush it to disk, then rename over `path`."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
+        os.fchmod(fd, file_mode())
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
             write(f)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
+        _fsync_dir(path.parent)
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
 
 
+def write_text(path: Path, text: str) -> None:
+    """A new file in a folder being staged: written, flushed to disk, with ordinary permissions."""
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())
+
+
+def copy_file(source: Path, target: Path, data: bytes) -> None:
+    """`data` (already read from `source`, bounded) as a new file `target`, flushed to disk."""
+    with open(target, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+
+
+def sync_tree(folder: Path) -> None:
+    """Flush every file and folder under `folder` to disk before it is renamed into place."""
+    for parent, dirs, files in os.walk(folder):
+        for name in files:
+            try:
+                fd = os.open(os.path.join(parent, name), os.O_RDONLY)
+            except OSError:
+                continue
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        _fsync_dir(Path(parent))
+
+
+_RENAME_EXCHANGE = 2
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one atomic step (Linux renameat2); False where the system cannot."""
+    try:
+        import ctypes
+        import ctypes.util
+
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd = -100
+    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE)
+    if result == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV):
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
 def replace_dir(new: Path, target: Path) -> None:
-    """Put folder `new` in place of `target` with two renames, so no reader sees a half-written folder."""
+    """Put folder `new` in place of `target` so that every reader, and a crash at any moment, sees the
+    old folder or the new one: an atomic exchange where the system has one, else two renames."""
+    if target.exists() and not target.is_symlink() and _exchange(new, target):
+        _fsync_dir(target.parent)
+        shutil.rmtree(new, ignore_errors=True)  # `new` now holds the old folder
+        return
     old = None
-    if target.exists():
+    if target.exists() or target.is_symlink():
         old = target.with_name(f".{target.name}.old-{os.getpid()}")
         target.rename(old)
     new.rename(target)
+    _fsync_dir(target.parent)
     if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+        if old.is_symlink():
+            old.unlink()
+        else:
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def staging_dir(target: Path) -> Path:
-    """A fresh empty folder beside `target` (same file system, so the final rename is atomic)."""
+    """A fresh empty folder beside `target` (same file system, so the final rename is atomic), with
+    ordinary permissions and our marker, left-overs of killed runs removed first."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
+    remove_leftovers(target)
+    folder = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
+    os.chmod(folder, dir_mode())
+    (folder / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+    return folder
+
+
+def remove_leftovers(target: Path) -> None:
+    """Staging and old copies of `target` that a killed run left beside it (never `target` itself).
+
+    Only call this while holding the lock for `target`'s folder or when no other run can be active."""
+    for prefix in (f".{target.name}.building-", f".{target.name}.old-", f".{target.name}.staging-"):
+        for leftover in target.parent.glob(prefix + "*"):
+            if leftover.is_dir() and not leftover.is_symlink():
+                shutil.rmtree(leftover, ignore_errors=True)
+
+
+# -- where output may go ---------------------------------------------------------------------
+
+
+def guard_output(target: Path, *, project: Path, protected: dict[str, Path], what: str = "output folder") -> None:
+    """Refuse an output target that is or contains the project root, `.git` or any `protected` path
+    (name -> path, e.g. the content folder and the config file), lies inside one of them, or is a
+    non-empty folder without our marker. Nothing is written before this has passed."""
+    shown = display_path(target)
+    real = Path(os.path.realpath(target))
+    project = Path(os.path.realpath(project))
+    named = {"the project folder": project, "the project's .git": project / ".git"}
+    named.update({name: Path(os.path.realpath(p)) for name, p in protected.items()})
+    for name, path in named.items():
+        if real == path or path.is_relative_to(real):
+            raise OutputError(f"{what} {shown} is or contains {name} ({display_path(path)}); the build would replace it: choose another folder, e.g. site")
+        if real.is_relative_to(path) and path != project:
+            raise OutputError(f"{what} {shown} is inside {name} ({display_path(path)}): choose a folder outside it, e.g. site")
+    if (real / ".git").exists() or real.name == ".git":
+        raise OutputError(f"{what} {shown} holds a git repository: choose another folder, e.g. site")
+    if target.is_symlink() or (target.exists() and not target.is_dir()):
+        raise OutputError(f"{what} {shown} exists and is not a folder: remove it or choose another")
+    if target.is_dir() and not (target / MARKER).is_file() and any(target.iterdir()) and not _legacy_site(target):
+        raise OutputError(
+            f"{what} {shown} is not empty and was not made by privacy-notice (no {MARKER} in it); "
+            "empty or remove it yourself, or choose another folder"
+        )
+
+
+def _legacy_site(folder: Path) -> bool:
+    """A site built by MkDocs before the marker existed: MkDocs always writes these two."""
+    return (folder / "sitemap.xml.gz").is_file() and (folder / "index.html").is_file()
+
+
+# -- one writer at a time --------------------------------------------------------------------
+
+_HELD: dict[str, int] = {}
+
+
+@contextlib.contextmanager
+def locked(folder: Path, what: str) -> Iterator[None]:
+    """Hold an exclusive lock on `folder` (flock on the folder itself: nothing to clean up, and the
+    system releases it when the process dies, even by SIGKILL). Re-entrant within one process."""
+    try:
+        import fcntl
+    except ImportError:  # no flock (Windows): one writer at a time is then the user's job
+        yield
+        return
+    key = os.path.realpath(folder)
+    if key in _HELD:
+        yield
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise LockedError(f"{display_path(folder)}: another privacy-notice {what} is running on this folder; wait for it to finish and try again") from None
+        _HELD[key] = fd
+        try:
+            yield
+        finally:
+            del _HELD[key]
+    finally:
+        os.close(fd)
+
+
+# -- reading content -----------------------------------------------------------------------
+
+
+def read_bounded(path: Path, limit: int, *, root: Path | None = None) -> bytes:
+    """The bytes of a regular file, at most `limit` of them, counted while reading.
+
+    With `root` (the content folder), `path` and every folder between it and `root` must be real
+    folders and a real file, not symlinks. Raises ReadError with a one-line reason, OSError when
+    the system cannot read it.
+    """
+    if root is not None:
+        _no_links(path, root)
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) * (root is not None) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise ReadError("is a symbolic link; content files must be plain files: copy the file in instead") from None
+        raise
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise ReadError("is a folder, not a file")
+        if not stat.S_ISREG(mode):
+            raise ReadError("is not a regular file (a device, pipe or socket); content files must be plain files")
+        chunks, size = [], 0
+        while True:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > limit:
+                raise ReadError(f"is larger than {_size(limit)}, the most this file may hold")
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def _no_links(path: Path, root: Path) -> None:
+    """Refuse a symlink at `path` or at any folder between the content root and it."""
+    absolute = Path(os.path.abspath(path))
+    base = Path(os.path.abspath(root))
+    try:
+        relative = absolute.relative_to(base)
+    except ValueError:
+        raise ReadError(f"is outside the content folder {display_path(root)}/") from None
+    current = base
+    for part in relative.parts:
+        current = current / part
+        if current.is_symlink():
+            where = "" if current == absolute else f" (its folder {display_path(current)} is a link)"
+            raise ReadError(f"is a symbolic link{where}; content files must be plain files: copy the file in instead")
+
+
+def _size(limit: int) -> str:
+    return f"{limit // (1024 * 1024)} MB" if limit >= 1024 * 1024 else f"{limit} bytes"
+
+
+def find_links(root: Path) -> list[Path]:
+    """Every symlink under the content folder (none is allowed), in path order."""
+    found = []
+    for parent, dirs, files in os.walk(root):
+        for name in sorted(dirs + files):
+            path = Path(parent) / name
+            if path.is_symlink():
+                found.append(path)
+    return sorted(found)

@@ -9,10 +9,12 @@ alter what was published; the build verifies every checksum first.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -23,12 +25,15 @@ from typing import Iterable
 from . import schema
 from .content import RELEASES_FILE, ContentPaths, load_document, read_inside
 from .diff import Diff, Reclassification, diff
-from .document import read_document, yaml_loader
-from .errors import ContentError, NoticeError, Problem, display_path
-from .files import write_atomically
+from .document import MAX_BYTES, read_document, yaml_loader
+from .errors import ContentError, NoticeError, Problem, UsageError, display_path
+from .files import ReadError, find_links, copy_file, dir_mode, locked, read_bounded, sync_tree, write_atomically, write_text
 from .model import Notice, build_notice
 
 RELEASES_DIR = "releases"
+#: Bounds for reading, counted while reading: a frozen text or JSON copy, and the whole release log.
+FROZEN_LIMIT = 16 * 1024 * 1024
+LOG_LIMIT = 64 * 1024 * 1024
 LOG_HEADER = (
     "# yaml-language-server: $schema=../schema/releases.schema.json\n"
     "# The release log, written by `privacy-notice release`. Each version's files are frozen under\n"
@@ -43,7 +48,10 @@ def build_date() -> dt.date:
     """
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date()
+        try:
+            return dt.datetime.fromtimestamp(int(epoch.strip()), tz=dt.timezone.utc).date()
+        except (ValueError, OverflowError, OSError):
+            raise UsageError(f"SOURCE_DATE_EPOCH={epoch!r} is not a time: set it to whole seconds since 1970-01-01 UTC (e.g. $(git log -1 --format=%ct)), or unset it") from None
     return dt.date.today()
 
 
@@ -78,7 +86,7 @@ class Release:
 
     def text(self, lang: str) -> str:
         """The frozen rendered text of `lang`, exactly as published."""
-        return (self.root / self.files[lang].path).read_text(encoding="utf-8")
+        return read_frozen(self.root, self.files[lang].path).decode("utf-8")
 
     @cached_property
     def data(self) -> dict:
@@ -87,8 +95,10 @@ class Release:
         frozen = self.files.get("data") or self.files["source"]
         key = (str(self.root / frozen.path), frozen.sha256)
         if key not in _PARSED:
-            path = self.root / frozen.path
-            _PARSED[key] = json.loads(path.read_text(encoding="utf-8")) if "data" in self.files else read_document(path).data
+            if "data" in self.files:
+                _PARSED[key] = json.loads(read_frozen(self.root, frozen.path))
+            else:
+                _PARSED[key] = read_document(self.root / frozen.path, root=self.root).data
         return _PARSED[key]
 
     @cached_property
@@ -144,11 +154,11 @@ def load_log(root: Path) -> ReleaseLog:
     which knows where each problem is.
     """
     path = root / RELEASES_FILE
-    if not path.exists():
+    if not (path.exists() or path.is_symlink()):
         return ReleaseLog(())
     entries = _read_fast(path, root)
     if entries is None:
-        document = read_inside(path, root)
+        document = read_inside(path, root, limit=LOG_LIMIT)
         problems = schema.validate(document, schema.RELEASES_SCHEMA)
         entries = document.data.get("releases", []) if isinstance(document.data, dict) else []
         if not problems:
@@ -166,12 +176,10 @@ def _read_fast(path: Path, root: Path) -> list[dict] | None:
         loader = pyyaml.CSafeLoader
     except (ImportError, AttributeError):
         return None
-    if not path.resolve().is_relative_to(root.resolve()):
-        return None
     try:
-        data = pyyaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 (safe loader)
-    except (pyyaml.YAMLError, UnicodeDecodeError, RecursionError):
-        return None
+        data = pyyaml.load(read_bounded(path, LOG_LIMIT, root=root).decode("utf-8"), Loader=loader)  # noqa: S506 (safe loader)
+    except (pyyaml.YAMLError, UnicodeDecodeError, RecursionError, OSError, NoticeError):
+        return None  # the careful reading reports it, located
     if not schema.is_valid(data, schema.RELEASES_SCHEMA):  # also catches YAML 1.1 surprises (yes/no, dates)
         return None
     entries = data["releases"]
@@ -197,11 +205,11 @@ def _notice_period(root: Path, index: int, entry: dict) -> list[tuple[tuple, str
     files = entry["files"]
     try:
         if "data" in files:
-            data = json.loads((root / files["data"]["path"]).read_text(encoding="utf-8"))
+            data = json.loads(read_frozen(root, files["data"]["path"]))
         else:
-            data = read_document(root / files["source"]["path"]).data
+            data = read_document(root / files["source"]["path"], root=root).data
         days = data.get("changes", {}).get("notice_days", 30)
-    except (ContentError, OSError, ValueError):
+    except (NoticeError, OSError, ValueError, AttributeError):
         return []  # reported by the integrity check
     given = (dt.date.fromisoformat(entry["effective"]) - dt.date.fromisoformat(entry["announced"])).days
     if given >= days:
@@ -236,15 +244,28 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def read_frozen(root: Path, relative: str) -> bytes:
+    """A frozen file's bytes: a plain file inside the content folder (no link anywhere on its way),
+    read up to FROZEN_LIMIT. Raises ReadError or OSError."""
+    return read_bounded(root / relative, FROZEN_LIMIT, root=root)
+
+
 def verify(releases: Iterable[Release]) -> list[Problem]:
     """A problem for every frozen file that is missing or whose bytes differ from the recorded SHA-256."""
     problems = []
     for release in releases:
         for frozen in release.files.values():
             path = release.root / frozen.path
-            if not path.is_file():
+            try:
+                data = read_frozen(release.root, frozen.path)
+            except FileNotFoundError:
                 problems.append(Problem(display_path(path), 1, 1, "", f"version {release.version}: frozen file is missing"))
-            elif sha256(path) != frozen.sha256:
+                continue
+            except (ReadError, OSError) as exc:
+                reason = str(exc) if isinstance(exc, ReadError) else f"cannot be read ({exc.strerror or exc})"
+                problems.append(Problem(display_path(path), 1, 1, "", f"version {release.version}: frozen file {reason}"))
+                continue
+            if hashlib.sha256(data).hexdigest() != frozen.sha256:
                 problems.append(
                     Problem(display_path(path), 1, 1, "", f"version {release.version} was published and must not change, but this file differs from its recorded SHA-256; restore it (git checkout) and release a new version instead")
                 )
@@ -275,6 +296,7 @@ class ReleasePlan:
     effective: dt.date
     changes: Diff
     notice_days: int
+    recovered: tuple[str, ...] = ()  # folders an interrupted release had left, removed by this one
 
     @property
     def significant(self) -> bool:
@@ -312,8 +334,6 @@ def plan_release(
         raise ReleaseError(f"the announcement date {announced} is after the effective date {effective}")
     if latest and effective <= latest.effective:
         raise ReleaseError(f"the effective date {effective} must be after version {latest.version}'s ({latest.effective})")
-    if (paths.root / RELEASES_DIR / str(version)).exists():
-        raise ReleaseError(f"{display_path(paths.root / RELEASES_DIR / str(version))} already exists: version {version} was already released or a release was interrupted; remove the folder only if it is not in the log")
     release_plan = ReleasePlan(paths, document.data, notice, version, announced, effective, changes, notice.changes.notice_days)
     if latest and release_plan.significant and effective < release_plan.earliest_effective and not short_notice:
         raise ReleaseError(
@@ -332,51 +352,132 @@ def make_release(
     reclassifications: tuple[Reclassification, ...] = (),
     short_notice: tuple[str, str] | None = None,
 ) -> ReleasePlan:
-    """Freeze the current content as the next version. All or nothing: on any error nothing is left behind."""
+    """Freeze the current content as the next version. All or nothing, one at a time.
+
+    The commit point is the log entry: a version exists when, and only when, releases.yaml lists it.
+    Until then everything is written in a staging folder, flushed to disk and renamed to releases/N;
+    the log is then replaced atomically. A crash at any moment leaves the old log (and at worst a
+    folder without an entry, which `check` reports and the next release removes) or the new one.
+    """
+    from .content import locate_content
     from .render import Stamp, render_notice
 
-    release_plan = plan_release(
-        path, effective=effective, announced=announced, reclassifications=reclassifications, short_notice=short_notice
-    )
-    paths, notice = release_plan.paths, release_plan.notice
-    version = release_plan.version
-    releases_dir = paths.root / RELEASES_DIR
-    releases_dir.mkdir(exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{version}.staging-", dir=releases_dir))
-    final = releases_dir / str(version)
-    try:
-        shutil.copyfile(paths.notice, staging / "notice.yaml")
-        (staging / "notice.json").write_text(json.dumps(release_plan.data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-        stamp = Stamp(version, effective, announced)
-        for lang in notice.languages:
-            (staging / f"{lang}.md").write_text(render_notice(notice, lang, stamp), encoding="utf-8")
-        files = {"source": "notice.yaml", "data": "notice.json", **{lang: f"{lang}.md" for lang in notice.languages}}
-        entry = {
-            "version": version,
-            "announced": announced.isoformat(),
-            "effective": effective.isoformat(),
-            "significant": release_plan.significant,
-            "files": {
-                key: {"path": f"{RELEASES_DIR}/{version}/{name}", "sha256": sha256(staging / name)} for key, name in files.items()
-            },
-        }
-        if reclassifications:
-            entry["reclassifications"] = [
-                {"change": r.change, "class": r.cls, "reason": r.reason, "approved_by": r.approved_by} for r in reclassifications
-            ]
-        if short_notice:
-            entry["short_notice"] = {"reason": short_notice[0], "approved_by": short_notice[1]}
-        entry["urls"] = published_urls(version, notice.languages)
-        staging.rename(final)
+    root = locate_content(path).root
+    with locked(root, "release"):
+        recovered = recover(root)
+        release_plan = plan_release(
+            path, effective=effective, announced=announced, reclassifications=reclassifications, short_notice=short_notice
+        )
+        paths, notice = release_plan.paths, release_plan.notice
+        version = release_plan.version
+        releases_dir = paths.root / RELEASES_DIR
+        releases_dir.mkdir(mode=0o777, exist_ok=True)
+        source = read_bounded(paths.notice, MAX_BYTES, root=paths.root)
+        staging = Path(tempfile.mkdtemp(prefix=f".{version}.staging-", dir=releases_dir))
+        final = releases_dir / str(version)
         try:
-            _append_to_log(paths.root / RELEASES_FILE, entry)
-        except BaseException:
-            shutil.rmtree(final, ignore_errors=True)
-            raise
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
-    return release_plan
+            os.chmod(staging, dir_mode())
+            copy_file(paths.notice, staging / "notice.yaml", source)
+            write_text(staging / "notice.json", json.dumps(release_plan.data, ensure_ascii=False, indent=1) + "\n")
+            stamp = Stamp(version, effective, announced)
+            for lang in notice.languages:
+                write_text(staging / f"{lang}.md", render_notice(notice, lang, stamp))
+            files = {"source": "notice.yaml", "data": "notice.json", **{lang: f"{lang}.md" for lang in notice.languages}}
+            entry = {
+                "version": version,
+                "announced": announced.isoformat(),
+                "effective": effective.isoformat(),
+                "significant": release_plan.significant,
+                "files": {
+                    key: {"path": f"{RELEASES_DIR}/{version}/{name}", "sha256": sha256(staging / name)} for key, name in files.items()
+                },
+            }
+            if reclassifications:
+                entry["reclassifications"] = [
+                    {"change": r.change, "class": r.cls, "reason": r.reason, "approved_by": r.approved_by} for r in reclassifications
+                ]
+            if short_notice:
+                entry["short_notice"] = {"reason": short_notice[0], "approved_by": short_notice[1]}
+            entry["urls"] = published_urls(version, notice.languages)
+            sync_tree(staging)
+            staging.rename(final)
+            try:
+                _append_to_log(paths.root / RELEASES_FILE, entry)  # the commit point
+            except BaseException:
+                shutil.rmtree(final, ignore_errors=True)
+                raise
+        finally:
+            if staging.exists():
+                shutil.rmtree(staging, ignore_errors=True)
+    return dataclasses.replace(release_plan, recovered=recovered) if recovered else release_plan
+
+
+#: What a release writes into releases/N/: a folder holding only these was left by an interrupted release.
+_RELEASE_FILES = re.compile(r"^(notice\.yaml|notice\.json|[a-z]{2,3}\.md)$")
+
+
+def interrupted(root: Path) -> list[Path]:
+    """Folders under releases/ that no log entry names: left by a release that was interrupted
+    before its commit point (or put there by hand). Named by number; never a released version."""
+    folder = root / RELEASES_DIR
+    if not folder.is_dir():
+        return []
+    try:
+        logged = {Path(f.path).parts[1] for r in load_log(root).releases for f in r.files.values() if len(Path(f.path).parts) > 2}
+    except NoticeError:
+        return []  # an unreadable log is reported by itself; nothing is judged against it
+    return sorted(
+        (p for p in folder.iterdir() if not p.name.startswith(".") and p.name not in logged),
+        key=lambda p: (not p.name.isdigit(), int(p.name) if p.name.isdigit() else 0, p.name),
+    )
+
+
+def interrupted_problems(root: Path) -> list[Problem]:
+    """For `check`: each folder without a log entry, with the fix."""
+    return [
+        Problem(
+            display_path(p), 1, 1, "",
+            f"{display_path(p)}/ has no entry in {RELEASES_FILE}, so it is not a released version (a release was interrupted, "
+            f"or it was added by hand): `privacy-notice release` removes a folder an interrupted release left; otherwise delete it",
+        )
+        for p in interrupted(root)
+    ]
+
+
+def link_problems(root: Path) -> list[Problem]:
+    """For `check`: a symlink anywhere in the content folder would publish whatever it points to."""
+    return [
+        Problem(display_path(p), 1, 1, "", "is a symbolic link; everything in the content folder must be a plain file or folder: copy the file in instead")
+        for p in find_links(root)
+    ]
+
+
+def recover(root: Path) -> tuple[str, ...]:
+    """Remove what an interrupted release left (staging folders, temporary log copies, and release
+    folders without a log entry that hold only what a release writes); refuse anything else.
+    Called with the release lock held. Returns what was removed, as the user would name it."""
+    removed = []
+    folder = root / RELEASES_DIR
+    for leftover in [*root.glob(f".{RELEASES_FILE}.*"), *(folder.glob(".*.staging-*") if folder.is_dir() else [])]:
+        if leftover.is_dir() and not leftover.is_symlink():
+            shutil.rmtree(leftover, ignore_errors=True)
+        else:
+            leftover.unlink(missing_ok=True)
+    for orphan in interrupted(root):
+        ours = (
+            orphan.is_dir()
+            and not orphan.is_symlink()
+            and orphan.name.isdigit()
+            and all(_RELEASE_FILES.match(f.name) and f.is_file() and not f.is_symlink() for f in orphan.iterdir())
+        )
+        if not ours:
+            raise ReleaseError(
+                f"{display_path(orphan)} is in {display_path(folder)}/ but not in {RELEASES_FILE}, and holds more than a release "
+                f"writes: it is not a released version; move it out of {display_path(folder)}/ (or delete it), then release again"
+            )
+        shutil.rmtree(orphan)
+        removed.append(f"{display_path(orphan)}/")
+    return tuple(removed)
 
 
 def published_urls(version: int, languages: tuple[str, ...]) -> list[str]:
@@ -402,7 +503,7 @@ def _append_to_log(path: Path, entry: dict) -> None:
     """Add an entry with ruamel round-trip (comments and key order kept) and replace the file atomically."""
     yaml = yaml_loader()
     if path.exists():
-        text = path.read_text(encoding="utf-8")
+        text = read_bounded(path, LOG_LIMIT, root=path.parent).decode("utf-8")
     else:
         text = LOG_HEADER + "releases: []\n"
     data = yaml.load(text)

@@ -112,12 +112,17 @@ def test_a_folder_without_a_notice_is_a_usage_error(tmp_path):
     assert result.stderr == "privacy-notice: content: no notice.yaml in this folder\n"
 
 
-@pytest.mark.parametrize("args", [("check", "a", "b"), ("check", "--frobnicate"), ("frobnicate",), ()])
-def test_wrong_arguments_exit_2_without_traceback(tmp_path, args):
+@pytest.mark.parametrize("args", [("check", "a", "b"), ("check", "--frobnicate"), ("frobnicate",), ("release",), ("release", "--effective", "2025-02-30"), ("diff", "--limit", "x")])
+def test_wrong_arguments_are_one_line_and_exit_2(tmp_path, args):
     result = run(*args, cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert re.fullmatch(r"privacy-notice: [^\n]+ \(see privacy-notice( \w+)? --help\)\n", result.stderr), result.stderr
+
+
+def test_no_command_shows_the_help(tmp_path):
+    result = run(cwd=tmp_path)
     assert result.returncode == 2
-    assert "Traceback" not in result.stderr + result.stdout
-    assert "usage: privacy-notice" in result.stderr + result.stdout
+    assert "usage: privacy-notice" in result.stdout
 
 
 def test_version(tmp_path):

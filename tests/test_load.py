@@ -9,6 +9,7 @@ import pytest
 from generator.content import read_inside
 from generator.document import MAX_BYTES, MAX_DEPTH, read_document
 from generator.errors import ContentError
+from tests.notice_text import minimal_text as _minimal_text
 from tests.notice_text import replace_once, where
 
 
@@ -113,11 +114,22 @@ def test_scalar_aliases_are_refused_where_they_are_written(write_notice):
 
 def test_mapping_aliases_and_merge_keys_are_refused(write_notice, minimal_text):
     text = replace_once(minimal_text, "    role:\n", "    role: &role\n")
-    for usage in ("    name: *role\n", "    name:\n      <<: *role\n"):
+    alias = "YAML aliases (*name) are not supported: write the value out in full"
+    merge = "YAML merge keys (<<) are not supported: write the fields out in full"
+    for usage, at, message in (("    name: *role\n", "*role", alias), ("    name:\n      <<: *role\n", "<<", merge)):
         edited = replace_once(text, "    name:\n      nb: Kundeservice\n      en: Customer service\n", usage)
         path = write_notice(text=edited)
-        line, column = where(edited, usage, "*role")
-        assert problem_lines(path) == [f"content/notice.yaml:{line}:{column}: YAML aliases (*name) are not supported: write the value out in full"]
+        line, column = where(edited, usage, at)
+        assert problem_lines(path) == [f"content/notice.yaml:{line}:{column}: {message}"]
+
+
+@pytest.mark.parametrize("value", ["{nb: x, en: y}", "5", "[a, b]", "", "{<<: {a: 1}}"])
+def test_merge_keys_of_any_value_are_refused_like_aliases(write_notice, value):
+    usage = f"    name:\n      <<: {value}\n      nb: Kundeservice\n      en: Customer service\n"
+    edited = replace_once(_minimal_text(), "    name:\n      nb: Kundeservice\n      en: Customer service\n", usage)
+    path = write_notice(text=edited)
+    line, column = where(edited, usage, "<<")
+    assert problem_lines(path) == [f"content/notice.yaml:{line}:{column}: YAML merge keys (<<) are not supported: write the fields out in full"]
 
 
 def test_billion_laughs_is_refused_at_the_first_alias(write_notice):
@@ -141,7 +153,7 @@ def test_file_over_the_size_limit_is_refused_before_parsing(write_notice):
     path = write_notice(text="a: b\n")
     with path.open("r+b") as f:
         f.truncate(MAX_BYTES + 1)  # sparse: zeros that would be a syntax error if parsed
-    assert problem_lines(path) == ["content/notice.yaml:1:1: file is 2.1 MB; a notice is at most 2 MB"]
+    assert problem_lines(path) == ["content/notice.yaml:1:1: file is larger than 2 MB, the most this file may hold"]
 
 
 def test_non_utf8_is_located_in_characters_as_editors_count(write_notice, minimal_text):
@@ -188,7 +200,7 @@ def test_a_folder_where_the_file_should_be_is_reported_not_raised(tmp_path, monk
     monkeypatch.chdir(tmp_path)
     (tmp_path / "notice.yaml").mkdir()
     [line] = problem_lines(tmp_path / "notice.yaml")
-    assert line.startswith("notice.yaml:1:1: cannot read file: ")
+    assert line == "notice.yaml:1:1: file is a folder, not a file"
 
 
 def test_nesting_up_to_the_limit_is_accepted(write_notice):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -84,11 +85,31 @@ def test_release_refuses_an_effective_date_not_after_the_previous(content):
     assert snapshot(content) == before
 
 
-def test_release_refuses_when_the_version_folder_exists(content):
+def test_release_refuses_a_folder_without_log_entry_that_holds_more_than_a_release_writes(content):
     (content / "releases/1").mkdir(parents=True)
-    with pytest.raises(ReleaseError, match="already exists"):
+    (content / "releases/1/minutes.docx").write_text("not ours", encoding="utf-8")
+    with pytest.raises(ReleaseError, match=r"releases/1 is in .*releases/ but not in releases.yaml.*move it out"):
         make_release(content, effective=D(2025, 1, 1), announced=D(2024, 12, 1))
     assert not (content / "releases.yaml").exists()
+    assert (content / "releases/1/minutes.docx").read_text(encoding="utf-8") == "not ours"
+
+
+def test_release_removes_what_an_interrupted_release_left_and_check_reports_it_first(content):
+    first = make_release(content, effective=D(2025, 1, 1), announced=D(2024, 12, 1))
+    assert first.recovered == ()
+    edit(content, longer_retention)
+    (content / "releases/2").mkdir()  # killed after the rename, before the log entry (the commit point)
+    (content / "releases/2/notice.yaml").write_text("half", encoding="utf-8")
+    (content / "releases/.2.staging-x").mkdir()
+    (content / ".releases.yaml.tmp1").write_text("half", encoding="utf-8")
+    from generator.check import check_all
+
+    problems = [str(p) for p in check_all(content)]
+    assert any(re.search(r"releases/2:1:1: .*releases/2/ has no entry in releases.yaml.*privacy-notice release. removes", p) for p in problems), problems
+    plan = make_release(content, effective=D(2025, 3, 15), announced=D(2025, 2, 1))
+    assert plan.version == 2 and any(r.endswith("releases/2/") for r in plan.recovered)
+    assert len(load_verified_log(content).releases) == 2
+    assert not list(content.glob(".releases.yaml.*")) and not list((content / "releases").glob(".*"))
 
 
 def test_significant_change_needs_the_notice_period_unless_overridden_with_a_reason(content):

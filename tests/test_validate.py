@@ -425,13 +425,14 @@ def test_a_symlink_pointing_outside_the_content_folder_is_refused(write_notice, 
     assert problems(path) == [f"content/notice.yaml:1:1: is a link to {outside.resolve()}, outside content/; copy the file in instead"]
 
 
-def test_a_symlink_inside_the_content_folder_is_followed(write_notice, minimal_text):
+def test_a_symlink_inside_the_content_folder_is_refused_too(write_notice, minimal_text):
+    """No symlinks anywhere under content/: a link a pull request adds would publish what it points to."""
     path = write_notice()
     real = path.parent / "drafts" / "notice.yaml"
     real.parent.mkdir()
     path.rename(real)
     os.symlink(real, path)
-    assert problems(path) == []
+    assert problems(path) == ["content/notice.yaml:1:1: file is a symbolic link; content files must be plain files: copy the file in instead"]
 
 
 # Any value replaced by any other kind of value, or removed: check reports problems, never raises.
