@@ -271,9 +271,13 @@ class _Language:
             f"[JSON-LD (DPV)]({_rel(src, f'versions/{release.version}.jsonld')})"
         )
         body = "\n\n".join([self.links(src), *banners, release.text(self.lang), "---", more])
-        # Superseded versions stay out of search: a query should find the notice in force, not its ancestors.
-        meta = {"status": status, "print_footer": self.period(release), "search": {"exclude": status == "superseded"}}
-        return Page(src, self.lang, f"version-{release.version}", f"{self.l('version')} {release.version}", body, meta)
+        # Search finds the notice in force at /LANG/ and announced versions, labelled in their title; not
+        # the superseded ones, nor this archive copy of the version in force (the same text as /LANG/).
+        meta = {"status": status, "print_footer": self.period(release), "search": {"exclude": status != "upcoming"}}
+        title = f"{self.l('version')} {release.version}"
+        if status == "upcoming":
+            title += f" ({self.l('upcoming_badge').lower()})"
+        return Page(src, self.lang, f"version-{release.version}", title, body, meta)
 
     def change_line(self, change: Change) -> str:
         line = escape_text(change.explanation[self.lang])
