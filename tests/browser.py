@@ -212,5 +212,5 @@ def overflowing(page) -> list[str]:
 def screenshot(page, name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path), full_page=True, timeout=60_000)  # a loaded CI machine is slow with tall pages
     return path
