@@ -15,16 +15,16 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 site: $(STAMP)
-	NO_MKDOCS_2_WARNING=1 $(BIN)/privacy-notice build
+	$(BIN)/privacy-notice build
 
 serve: $(STAMP)
-	NO_MKDOCS_2_WARNING=1 $(BIN)/privacy-notice serve
+	$(BIN)/privacy-notice serve
 
 check: $(STAMP)
 	$(BIN)/privacy-notice check content
 
 test: $(STAMP)
-	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m pytest
+	$(BIN)/python -m pytest
 
 clean:
 	rm -rf $(VENV) site

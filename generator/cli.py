@@ -21,6 +21,7 @@ Turn a company's description of its personal-data processing (content/notice.yam
 versioned privacy notice in Norwegian bokmål and English.
 
 Typical session:
+  privacy-notice init             start: a notice, mkdocs.yml, workflows and schemas in this folder
   privacy-notice check            are the YAML files complete and valid?
   privacy-notice serve            preview the site at http://127.0.0.1:8000 while you edit
   privacy-notice build            write the site to site/
@@ -74,9 +75,28 @@ def _parser() -> argparse.ArgumentParser:
 
     notify = commands.add_parser("notify", help="write the customer notice of a significant release", description="Write the customer notice of a release (default: the latest) in every language: subject, Markdown body and plain-text body.")
     notify.add_argument("version", nargs="?", type=int, help="the version (default: the latest)")
-    notify.add_argument("--content", default="content", type=Path, help="content folder (default: content)")
-    notify.add_argument("--site-url", help="the site's address for links (default: site_url from mkdocs.yml)")
+    notify.add_argument("--content", type=Path, help="content folder (default: the plugin's content option in the MkDocs configuration, else content)")
+    notify.add_argument("-f", "--config-file", default="mkdocs.yml", type=Path, help="MkDocs configuration to read site_url and the content folder from (default: mkdocs.yml)")
+    notify.add_argument("--site-url", help="the site's address for links (default: site_url from the MkDocs configuration)")
     notify.add_argument("--format", choices=("markdown", "text"), default="markdown", help="body format (default: markdown)")
+
+    init = commands.add_parser(
+        "init",
+        help="start a repository: a minimal notice, mkdocs.yml, workflows, schemas",
+        description="Write a working starting point into DIR: a minimal notice in bokmål and English, mkdocs.yml, .gitignore, a pre-commit configuration, the GitHub workflows and the JSON schemas the editor modelines point at. Never replaces an existing file.",
+    )
+    init.add_argument("dir", nargs="?", default=".", type=Path, help="the folder (default: the current folder)")
+    init.add_argument("--site-url", help="the site's full address, e.g. https://ORG.github.io/REPO/ (needed before the first release)")
+    init.add_argument("--site-name", default="Personvern / Privacy", help="the site's name in mkdocs.yml")
+
+    pages = commands.add_parser(
+        "pages",
+        help="write every generated page as Markdown with front matter (for another site engine)",
+        description="Write every page the plugin generates into OUT, as Markdown files with front matter: exactly what the plugin hands MkDocs, so another engine can build the site.",
+    )
+    pages.add_argument("out", type=Path, help="the folder to write into (created; must be empty)")
+    pages.add_argument("-f", "--config-file", default="mkdocs.yml", type=Path, help="MkDocs configuration to read site_url and the plugin options from (default: mkdocs.yml)")
+    pages.add_argument("--draft", action="store_true", help="also write the working copy's draft pages")
 
     for name, text in (("build", "build the site into site/ (same as mkdocs build)"), ("serve", "preview the site, rebuilding on every change (same as mkdocs serve)")):
         sub = commands.add_parser(name, help=text, description=text[0].upper() + text[1:] + ".")
@@ -187,7 +207,8 @@ def _run(args: argparse.Namespace) -> int:
         if errors:
             _err(f"{len(errors)} problem{'s' if len(errors) != 1 else ''} found.")
             return EXIT_INVALID
-        _out(f"{args.path}: valid.")
+        warnings = len(problems) - len(errors)  # listed above; counted here so "valid" never hides them
+        _out(f"{args.path}: valid, {warnings} warning{'s' if warnings != 1 else ''}.")
         return EXIT_OK
     if args.command == "diff":
         return _diff(args)
@@ -195,6 +216,10 @@ def _run(args: argparse.Namespace) -> int:
         return _release(args)
     if args.command == "notify":
         return _notify(args)
+    if args.command == "init":
+        return _init(args)
+    if args.command == "pages":
+        return _pages(args)
     if args.command in ("build", "serve"):
         from .site import build_site, serve_site
 
@@ -291,13 +316,19 @@ def _notify(args: argparse.Namespace) -> int:
     from .notify import notifications
     from .releases import load_verified_log
 
-    log = load_verified_log(locate_content(args.content).root)
+    site = _mkdocs_settings(args.config_file)
+    log = load_verified_log(locate_content(args.content or site.content).root)
     if not log.releases:
         raise UsageError("nothing has been released yet")
     release = log.get(args.version) if args.version else log.latest
     if release is None:
         raise UsageError(f"there is no version {args.version}; the latest is {log.latest.version}")
-    site_url = args.site_url or _site_url()
+    site_url = args.site_url or site.site_url
+    if not site_url:
+        raise UsageError(f"no site address: set site_url in {args.config_file} or pass --site-url (the e-mail's links must be absolute)")
+    if not site_url.startswith(("https://", "http://")):
+        raise UsageError(f"site address {site_url!r}: give the full address, e.g. https://ORG.github.io/REPO/")
+    site_url = site_url.rstrip("/") + "/" + (site.prefix + "/" if site.prefix else "")
     found = notifications(log, release, site_url)
     if not found:
         _out(f"Version {release.version} has no significant change: no customer notice is needed (it is recorded in the change log).")
@@ -310,18 +341,86 @@ def _notify(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _site_url() -> str | None:
-    """site_url from ./mkdocs.yml, read as plain YAML: notify must not need MkDocs."""
+class _Site(argparse.Namespace):
+    site_url: str | None
+    content: Path
+    prefix: str
+
+
+def _mkdocs_settings(config: Path) -> _Site:
+    """site_url and the plugin's content and prefix from an MkDocs configuration, read as plain YAML
+    (notify must not need MkDocs). Paths are relative to the configuration's folder, as in MkDocs."""
     from .document import read_document
 
-    config = Path("mkdocs.yml")
+    site = _Site(site_url=None, content=Path("content"), prefix="")
     if not config.exists():
-        return None
+        if config != Path("mkdocs.yml"):
+            raise UsageError(f"{config}: no such MkDocs configuration")
+        return site
     try:
         data = read_document(config).data
     except NoticeError:
-        return None
-    return data.get("site_url") if isinstance(data, dict) else None
+        return site
+    if not isinstance(data, dict):
+        return site
+    url = data.get("site_url")
+    site.site_url = url if isinstance(url, str) and url else None
+    options: dict = {}
+    for plugin in data.get("plugins") or ():
+        if isinstance(plugin, dict) and isinstance(plugin.get("privacy-notice"), dict):
+            options = plugin["privacy-notice"]
+    content = options.get("content", "content")
+    site.content = config.parent / (content if isinstance(content, str) else "content")
+    prefix = options.get("prefix", "")
+    site.prefix = prefix.strip("/") if isinstance(prefix, str) else ""
+    return site
+
+
+def _init(args: argparse.Namespace) -> int:
+    from .scaffold import init
+
+    written = init(args.dir, site_url=args.site_url, site_name=args.site_name)
+    for item in written:
+        print(f"{'wrote' if item.created else 'kept '} {item.path}")
+    kept = [w.path.name for w in written if not w.created]
+    if ".gitignore" in kept:
+        print("Your .gitignore was kept as it is: add site/ and records/ to it (the built site and the internal record).")
+    where = "" if args.dir == Path(".") else f" (in {args.dir})"
+    print(f"Next{where}: fill in content/notice.yaml, run `privacy-notice check` until it is clean, preview with `privacy-notice serve`.")
+    return EXIT_OK
+
+
+def _pages(args: argparse.Namespace) -> int:
+    """The engine exit: the plugin's pages as files, written whole into an empty folder."""
+    from .files import replace_dir, staging_dir
+    from .content import load_notice, locate_content
+    from .pages import site_files
+    from .releases import build_date, load_verified_log
+
+    site = _mkdocs_settings(args.config_file)
+    if args.out.exists() and (not args.out.is_dir() or any(args.out.iterdir())):
+        raise UsageError(f"{args.out}: not an empty folder; pages never replaces files")
+    notice = load_notice(site.content)
+    log = load_verified_log(locate_content(site.content).root)
+    if log.releases and not site.site_url:
+        raise UsageError(f"no site address: set site_url in {args.config_file} (the feeds need absolute links)")
+    files = site_files(notice, log, today=build_date(), draft=args.draft, site_url=site.site_url, prefix=site.prefix)
+    staging = staging_dir(args.out.resolve())
+    try:
+        for path, _, text in files:
+            target = staging / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+        if args.out.exists():
+            args.out.rmdir()
+        replace_dir(staging, args.out.resolve())
+    finally:
+        if staging.exists():
+            import shutil
+
+            shutil.rmtree(staging, ignore_errors=True)
+    print(f"Wrote {len(files)} files to {args.out}.")
+    return EXIT_OK
 
 
 if __name__ == "__main__":

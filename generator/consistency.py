@@ -11,6 +11,7 @@ from typing import Any, Callable, Iterator
 
 from .document import Document, FieldPath
 from .errors import Problem
+from .model import EEA
 
 #: Collections whose items have a stable id, and the field holding it.
 COLLECTIONS = {
@@ -31,7 +32,10 @@ REFERENCES = [
     (("purposes", "*", "data_subjects", "*"), "data_subjects"),
     (("purposes", "*", "categories", "*"), "data_categories"),
     (("purposes", "*", "recipients", "*"), "recipients"),
-    (("purposes", "*", "retention"), "retention"),
+    (("purposes", "*", "retention"), "retention"),  # one rule, by id
+    (("purposes", "*", "retention", "*", "rule"), "retention"),  # rules with conditions
+    (("sources", "*", "purposes", "*"), "purposes"),
+    (("data_categories", "*", "data_subjects", "*"), "data_subjects"),
     (("cookies", "*", "recipient"), "recipients"),
     (("organisation", "roles", "processor", "sub_processors", "*"), "recipients"),
     (("organisation", "roles", "joint_controllers", "*", "purposes", "*"), "purposes"),
@@ -57,6 +61,9 @@ def check(document: Document, clause_ids: Callable[[], frozenset[str]]) -> list[
             if isinstance(value, str) and value not in ids[target]:
                 problems.append(document.problem(field, _dangling(value, target, ids[target])))
     problems += _purpose_rules(document, ids)
+    problems += _transfer_countries(document)
+    problems += _category_subjects(document)
+    problems += _source_purposes(document)
     problems += _org_numbers(document)
     clauses = data.get("clauses")
     if isinstance(clauses, dict) and clauses:
@@ -167,6 +174,25 @@ def _purpose_rules(document: Document, ids: dict[str, set[str]]) -> list[Problem
                     "legitimate_interests needs the interest itself: add 'legitimate_interest' with the text in each language",
                 )
             )
+        requirement = purpose.get("requirement")
+        if isinstance(requirement, dict) and requirement.get("kind") != "observed" and "consequence" not in requirement:
+            problems.append(
+                document.problem(
+                    ("purposes", i, "requirement"),
+                    "missing required field 'consequence': say what happens if the person does not give the data "
+                    "(only kind 'observed', data recorded automatically, needs none)",
+                )
+            )
+        uses = purpose.get("retention")
+        if isinstance(uses, list) and len(uses) > 1:
+            for j, use in enumerate(uses):
+                if isinstance(use, dict) and not use.get("condition"):
+                    problems.append(
+                        document.problem(
+                            ("purposes", i, "retention", j),
+                            "with more than one retention rule, each needs the condition it applies under: add 'condition' with the text in each language",
+                        )
+                    )
         categories = purpose.get("categories") if isinstance(purpose.get("categories"), list) else []
         used_special = [c for c in categories if isinstance(c, str) and c in special]
         if used_special and not purpose.get("art9_basis"):
@@ -176,6 +202,80 @@ def _purpose_rules(document: Document, ids: dict[str, set[str]]) -> list[Problem
                     f"uses the special category '{used_special[0]}' (GDPR Art. 9) but gives no 'art9_basis'",
                 )
             )
+    return problems
+
+
+def _transfer_countries(document: Document) -> list[Problem]:
+    """A safeguard given per destination must name the recipient's own third countries, each once."""
+    problems = []
+    recipients = document.data.get("recipients")
+    for i, r in enumerate(recipients if isinstance(recipients, list) else []):
+        if not isinstance(r, dict) or not isinstance(r.get("transfer"), list):
+            continue
+        locations = r.get("locations") if isinstance(r.get("locations"), list) else []
+        seen: set[str] = set()
+        for j, safeguard in enumerate(r["transfer"]):
+            countries = safeguard.get("countries") if isinstance(safeguard, dict) else None
+            for k, country in enumerate(countries if isinstance(countries, list) else []):
+                field = ("recipients", i, "transfer", j, "countries", k)
+                if not isinstance(country, str):
+                    continue
+                if country in EEA:
+                    problems.append(document.problem(field, f"'{country}' is in the EU/EEA: no transfer safeguard is needed there; remove it"))
+                elif country not in locations:
+                    problems.append(document.problem(field, f"'{country}' is not among this recipient's locations ({', '.join(map(str, locations))}): add it there or remove it here"))
+                elif country in seen:
+                    problems.append(document.problem(field, f"'{country}' already has a safeguard above: give each country one"))
+                seen.add(country)
+    return problems
+
+
+def _category_subjects(document: Document) -> list[Problem]:
+    """A category said to be about some groups must be used by a purpose that concerns each of them."""
+    problems = []
+    data = document.data
+    categories, purposes = data.get("data_categories"), data.get("purposes")
+    if not isinstance(categories, list) or not isinstance(purposes, list):
+        return problems
+    for i, category in enumerate(categories):
+        if not isinstance(category, dict) or not isinstance(category.get("data_subjects"), list):
+            continue
+        concerned = {
+            s
+            for p in purposes
+            if isinstance(p, dict) and isinstance(p.get("categories"), list) and category.get("id") in p["categories"]
+            for s in (p.get("data_subjects") if isinstance(p.get("data_subjects"), list) else [])
+        }
+        for j, subject in enumerate(category["data_subjects"]):
+            if isinstance(subject, str) and subject not in concerned:
+                problems.append(
+                    document.problem(
+                        ("data_categories", i, "data_subjects", j),
+                        f"no purpose that uses '{category.get('id')}' concerns '{subject}': add '{subject}' to such a purpose's data_subjects, or remove it here",
+                    )
+                )
+    return problems
+
+
+def _source_purposes(document: Document) -> list[Problem]:
+    """A source said to feed a purpose must supply some of the data that purpose uses."""
+    problems = []
+    sources, purposes = document.data.get("sources"), document.data.get("purposes")
+    if not isinstance(sources, list) or not isinstance(purposes, list):
+        return problems
+    uses = {p.get("id"): p.get("categories") for p in purposes if isinstance(p, dict) and isinstance(p.get("categories"), list)}
+    for i, source in enumerate(sources):
+        if not isinstance(source, dict) or not isinstance(source.get("purposes"), list) or not isinstance(source.get("categories"), list):
+            continue
+        for j, ident in enumerate(source["purposes"]):
+            if ident in uses and not set(uses[ident]) & set(c for c in source["categories"] if isinstance(c, str)):
+                problems.append(
+                    document.problem(
+                        ("sources", i, "purposes", j),
+                        f"purpose '{ident}' uses none of this source's categories ({', '.join(map(str, source['categories']))}): "
+                        "add the category to the purpose, or remove the purpose here",
+                    )
+                )
     return problems
 
 

@@ -14,7 +14,7 @@ from string import Template
 from typing import Any, Iterable, Iterator, Mapping
 
 from .clauses import label
-from .model import Notice, Text
+from .model import Notice, Recipient, Retention, RetentionUse, Text
 from .words import country, duration, listing
 
 SIGNIFICANT, MINOR = "significant", "minor"
@@ -120,6 +120,10 @@ def _change(key: str, kind: str, rule: str, langs: Iterable[str], *, name: Mappi
     return Change(key, kind, rule, cls, explanation, dict(old or {}), dict(new or {}), drift)
 
 
+def _rule_words(rule: Retention, lang: str) -> str:
+    return (duration(rule.period, lang) if rule.period else (rule.criterion.values.get(lang, "") if rule.criterion else "")) + " " + label(f"start_{rule.start}", lang)
+
+
 def _days(period: str | None) -> int | None:
     if not period:
         return None
@@ -182,6 +186,8 @@ class _Differ:
                 yield self.change(f"{name}.{key}", "removed", "removed", self.display(entity))
 
     def display(self, entity: Any) -> dict[str, str]:
+        if isinstance(entity, Recipient):
+            return self.text(entity.title)
         for attr in ("name", "title"):
             value = getattr(entity, attr, None)
             if isinstance(value, Text):
@@ -205,6 +211,10 @@ class _Differ:
             yield self.change(key, "changed", "special_category_added", name)
         yield from self.texts(key + ".name", name, old.name, new.name)
         yield from self.texts(key + ".examples", name, old.examples, new.examples)
+        yield from self.texts(key + ".need", name, old.need, new.need)
+        if old.data_subjects != new.data_subjects:
+            yield self.change(key + ".data_subjects", "changed", "detail_changed", name,
+                              self.names("data_subjects", self.old.subjects_of(old), self.old), self.names("data_subjects", self.new.subjects_of(new), self.new))
 
     def subject(self, key, old, new) -> Iterator[Change]:
         name = self.text(new.name)
@@ -222,6 +232,8 @@ class _Differ:
         added = [c for c in new.categories if c not in old.categories]
         if added:
             yield self.change(key + ".categories", "changed", "source_added", name, new=self.names("data_categories", added, self.new))
+        if set(new.purposes) - set(old.purposes) and old.purposes:  # feeding a further purpose is a new source for it
+            yield self.change(key + ".purposes", "changed", "source_added", name, new=self.names("purposes", [i for i in new.purposes if i not in old.purposes], self.new))
         if new.kind != old.kind:
             yield self.change(key + ".kind", "changed", "source_added", name, self.each(lambda l: label(f"source_{old.kind}", l)), self.each(lambda l: label(f"source_{new.kind}", l)))
         yield from self.texts(key + ".name", name, old.name, new.name)
@@ -247,13 +259,13 @@ class _Differ:
         if added:
             yield self.change(key + ".recipients", "changed", "recipient_added", self.names("recipients", added, self.new))
         if old.retention != new.retention:
-            yield from self.retention_values(key + ".retention", name, self.old.retention_rule(old.retention), self.new.retention_rule(new.retention))
+            yield from self.retention_uses(key + ".retention", name, old.retention, new.retention)
         yield from self.texts(key + ".description", name, old.description, new.description, rule="purpose_changed")
         yield from self.texts(key + ".name", name, old.name, new.name)
         yield from self.texts(key + ".legitimate_interest", name, old.legitimate_interest, new.legitimate_interest, rule="purpose_changed")
 
     def recipient(self, key, old, new) -> Iterator[Change]:
-        name = self.plain(new.name)
+        name = self.text(new.title)
         if old is None:
             rule = "transfer_added" if new.third_countries else "recipient_added"
             yield self.change(key, "added", rule, name, new=self.each(lambda l: listing([country(c, l) for c in new.third_countries], l)))
@@ -267,26 +279,45 @@ class _Differ:
             yield self.change(key + ".locations", "changed", "detail_changed", name,
                               self.each(lambda l: listing([country(c, l) for c in old.locations], l)),
                               self.each(lambda l: listing([country(c, l) for c in new.locations], l)))
-        old_safeguard = old.transfer.safeguard if old.transfer else None
-        new_safeguard = new.transfer.safeguard if new.transfer else None
-        if old_safeguard != new_safeguard and new.third_countries:
-            yield self.change(key + ".transfer", "changed", "safeguard_changed", name,
-                              self.each(lambda l: label(f"safeguard_{old_safeguard}" if old_safeguard else "safeguard_missing", l)),
-                              self.each(lambda l: label(f"safeguard_{new_safeguard}" if new_safeguard else "safeguard_missing", l)))
+        for c in new.third_countries:  # the basis is per destination
+            before, after = old.safeguard_for(c), new.safeguard_for(c)
+            old_safeguard = before.safeguard if before else None
+            new_safeguard = after.safeguard if after else None
+            if old_safeguard != new_safeguard and c in old.third_countries:
+                yield self.change(f"{key}.transfer.{c}", "changed", "safeguard_changed", self.each(lambda l: f"{name[l]} ({country(c, l)})"),
+                                  self.each(lambda l: label(f"safeguard_{old_safeguard}" if old_safeguard else "safeguard_missing", l)),
+                                  self.each(lambda l: label(f"safeguard_{new_safeguard}" if new_safeguard else "safeguard_missing", l)))
+            elif before and after:
+                yield from self.texts(f"{key}.transfer.{c}.details", name, before.details, after.details)
         if self.text(old.category) != self.text(new.category):
             yield self.change(key + ".category", "changed", "recipient_category_changed", name, self.text(old.category), self.text(new.category))
         yield from self.texts(key + ".service", name, old.service, new.service)
 
     def retention(self, key, old, new) -> Iterator[Change]:
-        users = [p.id for p in self.new.purposes if p.retention == new.id]
+        users = [p.id for p in self.new.purposes if any(u.rule == new.id for u in p.retention)]
         name = self.names("purposes", users, self.new) if users else self.plain(new.id)
         if old is None:
             return  # a new rule matters only through the purposes that use it
         yield from self.retention_values(key, name, old, new)
 
+    def retention_uses(self, key, name, old: tuple[RetentionUse, ...], new: tuple[RetentionUse, ...]) -> Iterator[Change]:
+        """A purpose's retention rules, paired in order; a rule added under a new condition may keep data longer."""
+        for i, (a, b) in enumerate(zip(old, new)):
+            where = key if len(old) == len(new) == 1 else f"{key}.{i}"
+            if a.rule != b.rule:
+                yield from self.retention_values(where, name, self.old.retention_rule(a.rule), self.new.retention_rule(b.rule))
+            yield from self.texts(where + ".condition", name, a.condition, b.condition, rule="purpose_changed")
+        words = lambda notice, u: self.each(  # noqa: E731
+            lambda l: (f"{u.condition(l)}: " if u.condition else "") + _rule_words(notice.retention_rule(u.rule), l)
+        )
+        for i, b in enumerate(new[len(old):], start=len(old)):
+            yield self.change(f"{key}.{i}", "changed", "retention_longer", name, self.plain("–"), words(self.new, b))
+        for i, a in enumerate(old[len(new):], start=len(new)):
+            yield self.change(f"{key}.{i}", "changed", "detail_changed", name, words(self.old, a), self.plain("–"))
+
     def retention_values(self, key, name, old, new) -> Iterator[Change]:
         def words(rule):
-            return self.each(lambda l: (duration(rule.period, l) if rule.period else (rule.criterion.values.get(l, "") if rule.criterion else "")) + " " + label(f"start_{rule.start}", l))
+            return self.each(lambda l: _rule_words(rule, l))
 
         a, b = _days(old.period), _days(new.period)
         if a is not None and b is not None and a != b:
@@ -335,8 +366,8 @@ class _Differ:
             yield self.change("organisation.identity", "changed", "controller_identity", self.plain(n.name),
                               self.plain(f"{o.name} ({o.org_number})"), self.plain(f"{n.name} ({n.org_number})"))
         if o.dpo != n.dpo:
-            show = lambda d: f"{d.name} {d.email or ''} {d.phone or ''}".strip() if d else "–"  # noqa: E731
-            yield self.change("organisation.dpo", "changed", "dpo_changed", self.plain("DPO"), self.plain(show(o.dpo)), self.plain(show(n.dpo)))
+            show = lambda d: self.each(lambda l: f"{d.name(l) if d.name else ''} {d.email or ''} {d.phone or ''}".strip()) if d else self.plain("–")  # noqa: E731
+            yield self.change("organisation.dpo", "changed", "dpo_changed", self.plain("DPO"), show(o.dpo), show(n.dpo))
         for attr in ("email", "phone", "website"):
             if getattr(o, attr) != getattr(n, attr):
                 yield self.change(f"organisation.{attr}", "changed", "detail_changed", self.plain(attr), self.plain(getattr(o, attr)), self.plain(getattr(n, attr)))
@@ -344,7 +375,8 @@ class _Differ:
             fmt = lambda a: f"{a.street}, {a.postal_code} {a.city}"  # noqa: E731
             yield self.change("organisation.address", "changed", "detail_changed", self.each(lambda l: label("address", l)), self.plain(fmt(o.address)), self.plain(fmt(n.address)))
         if o.contact != n.contact:
-            yield self.change("organisation.contact", "changed", "detail_changed", self.each(lambda l: label("contact_person", l)), self.plain(o.contact.name), self.plain(n.contact.name))
+            show = lambda c: self.each(lambda l: f"{c.name(l) + ', ' if c.name else ''}{c.role(l)}")  # noqa: E731
+            yield self.change("organisation.contact", "changed", "detail_changed", self.each(lambda l: label("contact_person", l)), show(o.contact), show(n.contact))
         old_sub = o.processor.sub_processors if o.processor else ()
         new_sub = n.processor.sub_processors if n.processor else ()
         for ident in new_sub:
@@ -356,12 +388,13 @@ class _Differ:
         old_jc = {j.id: j for j in o.joint_controllers}
         for j in n.joint_controllers:
             if j.id not in old_jc:
-                yield self.change(f"joint_controllers.{j.id}", "added", "joint_controller_added", self.plain(j.name))
+                yield self.change(f"joint_controllers.{j.id}", "added", "joint_controller_added", self.text(j.name))
             else:
-                yield from self.texts(f"joint_controllers.{j.id}.arrangement", self.plain(j.name), old_jc[j.id].arrangement, j.arrangement)
+                yield from self.texts(f"joint_controllers.{j.id}.name", self.text(j.name), old_jc[j.id].name, j.name)
+                yield from self.texts(f"joint_controllers.{j.id}.arrangement", self.text(j.name), old_jc[j.id].arrangement, j.arrangement)
         for ident, j in old_jc.items():
             if ident not in {x.id for x in n.joint_controllers}:
-                yield self.change(f"joint_controllers.{ident}", "removed", "removed", self.plain(j.name))
+                yield self.change(f"joint_controllers.{ident}", "removed", "removed", self.text(j.name))
 
     def rights(self) -> Iterator[Change]:
         o, n = self.old.rights, self.new.rights

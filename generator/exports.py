@@ -17,7 +17,7 @@ import json
 from typing import Any
 
 from .clauses import label
-from .model import Notice, Text
+from .model import Notice, RetentionUse, Text
 from .words import country, duration, listing
 
 CONTEXT = {
@@ -77,18 +77,19 @@ def jsonld(notice: Notice, *, base: str, version: int | None = None) -> dict[str
         recipients[r.id] = {
             "@id": f"{base}#recipient-{r.id}",
             "@type": RECIPIENT_TYPES[r.kind],
-            "dpv:hasName": r.name,
+            **({"dpv:hasName": r.name} if r.name else {"skos:prefLabel": _labels(r.title)}),
             "dpv:hasLocation": [{"@id": f"loc:{c}"} for c in r.locations],
         }
     processes = []
     for p in notice.purposes:
-        rule = notice.retention_rule(p.retention)
-        storage: dict[str, Any] = {"@type": "dpv:StorageDuration"}
-        if rule.period:
-            storage["rdf:value"] = rule.period
-        storage["skos:prefLabel"] = _labels(
-            {lang: (duration(rule.period, lang) if rule.period else rule.criterion(lang)) + " " + label(f"start_{rule.start}", lang) for lang in langs}
-        )
+        storages = []
+        for use in p.retention:
+            rule = notice.retention_rule(use.rule)
+            storage: dict[str, Any] = {"@type": "dpv:StorageDuration"}
+            if rule.period:
+                storage["rdf:value"] = rule.period
+            storage["skos:prefLabel"] = _labels({lang: _retention_words(notice, use, lang) for lang in langs})
+            storages.append(storage)
         bases = list(LEGAL_BASES[p.legal_basis])
         if p.art9_basis:
             bases.append(ART9[p.art9_basis])
@@ -102,7 +103,7 @@ def jsonld(notice: Notice, *, base: str, version: int | None = None) -> dict[str
                 "dpv:hasDataSubject": [{"@id": subjects[s]["@id"]} for s in p.data_subjects],
                 "dpv:hasRecipient": [{"@id": recipients[r]["@id"]} for r in p.recipients],
                 "dpv:hasDataController": {"@id": controller["@id"]},
-                "dpv:hasStorageCondition": storage,
+                "dpv:hasStorageCondition": storages[0] if len(storages) == 1 else storages,
             }
         )
     transfers = [
@@ -111,7 +112,7 @@ def jsonld(notice: Notice, *, base: str, version: int | None = None) -> dict[str
             "@type": "dpv:Transfer",
             "dpv:hasRecipient": {"@id": recipients[r.id]["@id"]},
             "dpv:hasLocation": [{"@id": f"loc:{c}"} for c in r.third_countries],
-            "dpv:hasLegalBasis": [{"@id": SAFEGUARDS[r.transfer.safeguard]}] if r.transfer else [],
+            "dpv:hasLegalBasis": [{"@id": SAFEGUARDS[s]} for s in dict.fromkeys(t.safeguard for t in r.transfers)],
         }
         for r in notice.transfers
     ]
@@ -144,10 +145,13 @@ def ropa_rows(notice: Notice, lang: str) -> list[dict[str, str]]:
     """Art. 30(1)(b)-(f): one row per purpose, in `lang`."""
     rows = []
     for p in notice.purposes:
-        rule = notice.retention_rule(p.retention)
         recipients = [notice.recipient(r) for r in p.recipients]
         transfers = [
-            f"{r.name}: {listing([country(c, lang) for c in r.third_countries], lang)} ({label('safeguard_' + r.transfer.safeguard, lang) if r.transfer else label('safeguard_missing', lang)})"
+            f"{r.title(lang)}: "
+            + ", ".join(
+                f"{country(c, lang)} ({label('safeguard_' + s.safeguard, lang) if (s := r.safeguard_for(c)) else label('safeguard_missing', lang)})"
+                for c in r.third_countries
+            )
             for r in recipients
             if r.third_countries
         ]
@@ -157,12 +161,19 @@ def ropa_rows(notice: Notice, lang: str) -> list[dict[str, str]]:
                 "legal_basis": label(f"basis_{p.legal_basis}", lang) + (f"; {label('art9_' + p.art9_basis, lang)}" if p.art9_basis else ""),
                 "data_subjects": listing([notice.subject(s).name(lang) for s in p.data_subjects], lang),
                 "categories": listing([notice.category(c).name(lang) for c in p.categories], lang),
-                "recipients": listing([r.name for r in recipients], lang),
+                "recipients": listing([r.title(lang) for r in recipients], lang),
                 "transfers": "; ".join(transfers),
-                "retention": (duration(rule.period, lang) if rule.period else rule.criterion(lang)) + " " + label(f"start_{rule.start}", lang),
+                "retention": "; ".join(_retention_words(notice, use, lang) for use in p.retention),
             }
         )
     return rows
+
+
+def _retention_words(notice: Notice, use: RetentionUse, lang: str) -> str:
+    """One retention rule of a purpose in plain words, led by the condition it applies under."""
+    rule = notice.retention_rule(use.rule)
+    words = (duration(rule.period, lang) if rule.period else rule.criterion(lang)) + " " + label(f"start_{rule.start}", lang)
+    return f"{use.condition(lang)}: {words}" if use.condition else words
 
 
 def ropa_csv(notice: Notice, lang: str) -> str:

@@ -1,4 +1,10 @@
-"""The typed, immutable notice. Built once from validated data; nothing after this reads raw dicts."""
+"""The typed, immutable notice. Built once from validated data; nothing after this reads raw dicts.
+
+Old shapes stay readable, because released versions are frozen in the shape of their day: a purpose's
+single retention id, one transfer safeguard for all of a recipient's third countries, and names as plain
+strings are still valid input, and `build_notice` turns them into the same model as their newer forms
+(a list of retention rules with conditions, safeguards per destination, names per language).
+"""
 
 from __future__ import annotations
 
@@ -41,7 +47,7 @@ class Address:
 
 @dataclass(frozen=True)
 class Contact:
-    name: str
+    name: Text | None  # None: the contact is a function, given by `role`
     role: Text
     email: str | None
     phone: str | None
@@ -49,7 +55,7 @@ class Contact:
 
 @dataclass(frozen=True)
 class Dpo:
-    name: str
+    name: Text | None  # None: reached through a function mailbox or phone
     email: str | None
     phone: str | None
 
@@ -72,7 +78,7 @@ class ProcessorRole:
 @dataclass(frozen=True)
 class JointController:
     id: str
-    name: str
+    name: Text
     org_number: str | None
     arrangement: Text
     purposes: tuple[str, ...]
@@ -107,6 +113,8 @@ class DataCategory:
     name: Text
     examples: Text | None
     special: bool
+    data_subjects: tuple[str, ...] = ()  # empty: everyone the purposes using it concern
+    need: Text | None = None
 
 
 @dataclass(frozen=True)
@@ -116,16 +124,31 @@ class Source:
     name: Text
     categories: tuple[str, ...]
     publicly_accessible: bool
+    purposes: tuple[str, ...] = ()  # empty: every purpose that uses its categories
 
     @property
     def from_data_subject(self) -> bool:
         return self.kind == "data_subject"
 
+    def feeds(self, purpose: "Purpose") -> bool:
+        """Does this source supply data for `purpose`?"""
+        if self.purposes:
+            return purpose.id in self.purposes
+        return any(c in purpose.categories for c in self.categories)
+
 
 @dataclass(frozen=True)
 class Requirement:
     kind: str
-    consequence: Text
+    consequence: Text | None  # None only for kind "observed"
+
+
+@dataclass(frozen=True)
+class RetentionUse:
+    """One retention rule of a purpose, and the condition under which it applies (None: always)."""
+
+    rule: str
+    condition: Text | None = None
 
 
 @dataclass(frozen=True)
@@ -140,12 +163,13 @@ class Purpose:
     data_subjects: tuple[str, ...]
     categories: tuple[str, ...]
     recipients: tuple[str, ...]
-    retention: str
+    retention: tuple[RetentionUse, ...]
     requirement: Requirement | None
 
 
 @dataclass(frozen=True)
 class Transfer:
+    countries: tuple[str, ...]  # the third countries this safeguard covers
     safeguard: str
     details: Text | None
     copy: Text | None
@@ -154,17 +178,33 @@ class Transfer:
 @dataclass(frozen=True)
 class Recipient:
     id: str
-    name: str
+    name: str | None  # None: a category of recipients, given by `category`
     kind: str
     category: Text | None
     service: Text
     locations: tuple[str, ...]
-    transfer: Transfer | None
+    transfers: tuple[Transfer, ...]
+
+    @property
+    def title(self) -> Text:
+        """What readers call the recipient: its name, or its category when it has none."""
+        if self.name is None:
+            assert self.category is not None  # the schema requires one of them
+            return self.category
+        return Text(MappingProxyType({lang: self.name for lang in LANGUAGES}))
 
     @property
     def third_countries(self) -> tuple[str, ...]:
         """Locations outside the EU/EEA, where Chapter V of the GDPR applies."""
         return tuple(c for c in self.locations if c not in EEA)
+
+    def safeguard_for(self, country: str) -> Transfer | None:
+        return next((t for t in self.transfers if country in t.countries), None)
+
+    @property
+    def unprotected_countries(self) -> tuple[str, ...]:
+        """Third countries no safeguard covers: Art. 13(1)(f) is not met for them."""
+        return tuple(c for c in self.third_countries if self.safeguard_for(c) is None)
 
 
 @dataclass(frozen=True)
@@ -301,6 +341,12 @@ class Notice:
     def retention_rule(self, ident: str) -> Retention:
         return self.by_id["retention"][ident]
 
+    def subjects_of(self, category: DataCategory) -> tuple[str, ...]:
+        """Ids of the data subjects a category is about: as declared, else everyone its purposes concern."""
+        if category.data_subjects:
+            return category.data_subjects
+        return tuple(dict.fromkeys(s for p in self.purposes if category.id in p.categories for s in p.data_subjects))
+
     @property
     def transfers(self) -> tuple[Recipient, ...]:
         return tuple(r for r in self.recipients if r.third_countries)
@@ -336,12 +382,12 @@ def build_notice(data: Mapping[str, Any]) -> Notice:
             website=org.get("website"),
             logo=org.get("logo"),
             contact=Contact(
-                name=org["contact"]["name"],
+                name=_opt_name(org["contact"].get("name")),
                 role=_text(org["contact"]["role"]),
                 email=org["contact"].get("email"),
                 phone=org["contact"].get("phone"),
             ),
-            dpo=Dpo(org["dpo"]["name"], org["dpo"].get("email"), org["dpo"].get("phone")) if org.get("dpo") else None,
+            dpo=Dpo(_opt_name(org["dpo"].get("name")), org["dpo"].get("email"), org["dpo"].get("phone")) if org.get("dpo") else None,
             eu_representative=(
                 Representative(
                     org["eu_representative"]["name"],
@@ -364,7 +410,7 @@ def build_notice(data: Mapping[str, Any]) -> Notice:
             joint_controllers=tuple(
                 JointController(
                     id=j["id"],
-                    name=j["name"],
+                    name=_name(j["name"]),
                     org_number=j.get("org_number"),
                     arrangement=_text(j["arrangement"]),
                     purposes=tuple(j.get("purposes", ())),
@@ -376,11 +422,20 @@ def build_notice(data: Mapping[str, Any]) -> Notice:
             DataSubject(s["id"], _text(s["name"]), _opt_text(s.get("description"))) for s in data["data_subjects"]
         ),
         data_categories=tuple(
-            DataCategory(c["id"], _text(c["name"]), _opt_text(c.get("examples")), bool(c.get("special_category")))
+            DataCategory(
+                c["id"],
+                _text(c["name"]),
+                _opt_text(c.get("examples")),
+                bool(c.get("special_category")),
+                tuple(c.get("data_subjects", ())),
+                _opt_text(c.get("need")),
+            )
             for c in data["data_categories"]
         ),
         sources=tuple(
-            Source(s["id"], s["kind"], _text(s["name"]), tuple(s["categories"]), bool(s.get("publicly_accessible")))
+            Source(
+                s["id"], s["kind"], _text(s["name"]), tuple(s["categories"]), bool(s.get("publicly_accessible")), tuple(s.get("purposes", ()))
+            )
             for s in data["sources"]
         ),
         purposes=tuple(
@@ -395,9 +450,9 @@ def build_notice(data: Mapping[str, Any]) -> Notice:
                 data_subjects=tuple(p["data_subjects"]),
                 categories=tuple(p["categories"]),
                 recipients=tuple(p.get("recipients", ())),
-                retention=p["retention"],
+                retention=_retention_uses(p["retention"]),
                 requirement=(
-                    Requirement(p["requirement"]["kind"], _text(p["requirement"]["consequence"]))
+                    Requirement(p["requirement"]["kind"], _opt_text(p["requirement"].get("consequence")))
                     if p.get("requirement")
                     else None
                 ),
@@ -407,16 +462,12 @@ def build_notice(data: Mapping[str, Any]) -> Notice:
         recipients=tuple(
             Recipient(
                 id=r["id"],
-                name=r["name"],
+                name=r.get("name"),
                 kind=r["kind"],
                 category=_opt_text(r.get("category")),
                 service=_text(r["service"]),
                 locations=tuple(r["locations"]),
-                transfer=(
-                    Transfer(r["transfer"]["safeguard"], _opt_text(r["transfer"].get("details")), _opt_text(r["transfer"].get("copy")))
-                    if r.get("transfer")
-                    else None
-                ),
+                transfers=_transfers(r.get("transfer"), r["locations"]),
             )
             for r in data["recipients"]
         ),
@@ -483,6 +534,35 @@ def _text(value: Mapping[str, str]) -> Text:
 
 def _opt_text(value: Mapping[str, str] | None) -> Text | None:
     return _text(value) if value else None
+
+
+def _name(value: str | Mapping[str, str]) -> Text:
+    """A party's name: a plain string is the same in every language; a text is a function or a group."""
+    if isinstance(value, str):
+        return Text(MappingProxyType({lang: value for lang in LANGUAGES}))
+    return _text(value)
+
+
+def _opt_name(value: str | Mapping[str, str] | None) -> Text | None:
+    return _name(value) if value else None
+
+
+def _retention_uses(value: str | list[Mapping[str, Any]]) -> tuple[RetentionUse, ...]:
+    """A purpose's retention: one rule id (the shape before conditional rules), or rules with conditions."""
+    if isinstance(value, str):
+        return (RetentionUse(value),)
+    return tuple(RetentionUse(u["rule"], _opt_text(u.get("condition"))) for u in value)
+
+
+def _transfers(value: Mapping[str, Any] | list[Mapping[str, Any]] | None, locations: list[str]) -> tuple[Transfer, ...]:
+    """Safeguards per destination. One safeguard without countries (the older shape) covers every third country."""
+    if not value:
+        return ()
+    if isinstance(value, Mapping):
+        value = [{**value, "countries": [c for c in locations if c not in EEA]}]
+    return tuple(
+        Transfer(tuple(t["countries"]), t["safeguard"], _opt_text(t.get("details")), _opt_text(t.get("copy"))) for t in value
+    )
 
 
 def _address(value: Mapping[str, str]) -> Address:

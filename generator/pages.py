@@ -71,6 +71,34 @@ def plan(notice: Notice, log: ReleaseLog, *, today: dt.date, draft: bool = False
     return pages
 
 
+def site_files(
+    notice: Notice, log: ReleaseLog, *, today: dt.date, draft: bool = False, site_url: str | None = None, prefix: str = ""
+) -> list[tuple[str, Page, str]]:
+    """Every generated file as (path in the site, page, file text): what the MkDocs plugin hands MkDocs
+    in memory and what `privacy-notice pages` writes to disk, so another engine can build the same site.
+
+    `prefix` puts the whole notice under a site path (e.g. "privacy"); its absolute links follow.
+    """
+    base = (site_url.rstrip("/") + "/" + (prefix + "/" if prefix else "")) if site_url else None
+    out = []
+    for page in plan(notice, log, today=today, draft=draft, site_url=base):
+        path = posixpath.join(prefix, page.src_uri) if prefix else page.src_uri
+        out.append((path, page, source(page)))
+    return out
+
+
+def source(page: Page) -> str:
+    """A Markdown page with its front matter (title, language, page metadata); any other file as it is."""
+    if not page.is_markdown:
+        return page.content
+    import yaml  # PyYAML: MkDocs reads front matter with it, so this dump reads back exactly
+
+    meta = {"title": page.title, "lang": page.lang, **page.meta, "hide": ["navigation"]}
+    # Double-quoted with no line folding: no value can end the front matter early or break a line.
+    text = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, default_style='"', width=float("inf"))
+    return f"---\n{text}---\n\n{page.content}"
+
+
 def chooser(notice: Notice) -> Page:
     """The root page: one link per language, each labelled in its own language."""
     lines = [f"# {escape_text(notice.organisation.name)}", ""]
@@ -163,9 +191,9 @@ class _Language:
             r = new.recipient(ident)
             where = listing([country(c, self.lang) for c in r.locations], self.lang)
             service = r.service(self.lang).strip().rstrip(".")
-            lines.append(say("subprocessor_added", name=text(r.name), effective=effective, service=text(service), where=where))
+            lines.append(say("subprocessor_added", name=text(r.title(self.lang)), effective=effective, service=text(service), where=where))
         for ident in removed:
-            lines.append(say("subprocessor_removed", name=text(old.recipient(ident).name), effective=effective))
+            lines.append(say("subprocessor_removed", name=text(old.recipient(ident).title(self.lang)), effective=effective))
         return lines
 
     def subprocessors_page(self) -> Page:

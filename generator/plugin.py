@@ -1,8 +1,10 @@
 """The MkDocs plugin: a thin shell that puts the site plan (pages.py) into MkDocs as in-memory files.
 
 It never writes into docs_dir (that would make `mkdocs serve` rebuild forever) and never patches
-MkDocs: each page carries its language in page.meta, which the theme override of Material's
-partials/language.html reads to set <html lang> and Material's own UI strings.
+MkDocs: each page carries its language in its front matter, which the theme override of Material's
+partials/language.html reads to set <html lang> and Material's own UI strings. The overrides ship in
+the package and the plugin registers them with Material itself, so a site needs only
+`theme: material` and the plugin; it never replaces a page the site already has.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from .clauses import label
 from .config import PrivacyNoticeConfig
 from .content import load_notice, locate_content
 from .errors import ContentError, NoticeError
-from .pages import Page, plan
+from .pages import Page, site_files
 from .records import write_records
 from .releases import build_date, load_verified_log, missing_urls
 from .safety import LinkPolicy
@@ -27,6 +29,59 @@ from .typeset import Typeset
 
 #: Markdown features the rendered notice relies on: tables, {#anchor} and {.class} attributes, permalinks.
 REQUIRED_EXTENSIONS = ("tables", "attr_list", "toc")
+
+#: Our stylesheet, inside the theme overrides.
+STYLESHEET = "assets/stylesheets/notice.css"
+
+
+def theme_dir() -> Path:
+    """The theme overrides: inside the wheel as generator/theme; in a checkout the top-level theme/."""
+    here = Path(__file__).resolve().parent
+    bundled = here / "theme"
+    return bundled if bundled.is_dir() else here.parent / "theme"
+
+
+def _use_theme(config: MkDocsConfig) -> None:
+    """Register our templates and CSS with Material, and check what the notice depends on.
+
+    Our overrides go after the site's own custom_dir (which may still override them) and before
+    Material's templates. No Google Fonts: the site loads nothing from other hosts.
+    """
+    theme = config.theme
+    if theme.name != "material":
+        raise PluginError(f"privacy-notice needs theme: material in {config.config_file_path} (found {theme.name or 'a theme without a name'})")
+    ours = str(theme_dir())
+    if ours not in theme.dirs:
+        custom = theme.custom_dir
+        at = 1 if custom and theme.dirs and theme.dirs[0] == custom else 0
+        theme.dirs.insert(at, ours)
+    font = theme.get("font")
+    if font is not False:
+        if _font_configured(config) and not _self_hosts_fonts(config):
+            raise PluginError(
+                f"{config.config_file_path}: theme.font loads Google Fonts, a request to a third-party host; "
+                "set font: false, or enable Material's privacy plugin to host the fonts yourself"
+            )
+        if not _self_hosts_fonts(config):
+            theme["font"] = False
+    if STYLESHEET not in [str(css) for css in config.extra_css]:
+        config.extra_css.append(STYLESHEET)
+
+
+def _font_configured(config: MkDocsConfig) -> bool:
+    """Whether mkdocs.yml itself names a font (Material's default, Roboto from Google, is replaced quietly)."""
+    from .document import read_document
+
+    try:
+        data = read_document(Path(config.config_file_path)).data
+    except (NoticeError, OSError, TypeError):
+        return False
+    theme = data.get("theme") if isinstance(data, dict) else None
+    return isinstance(theme, dict) and theme.get("font") not in (None, False)
+
+
+def _self_hosts_fonts(config: MkDocsConfig) -> bool:
+    return any(name in config.plugins for name in ("material/privacy", "privacy"))
 
 
 class PrivacyNoticePlugin(BasePlugin[PrivacyNoticeConfig]):
@@ -39,6 +94,8 @@ class PrivacyNoticePlugin(BasePlugin[PrivacyNoticeConfig]):
         self.command = command
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        _use_theme(config)
+        self.prefix = self.config.prefix
         self.content_path = (Path(config.config_file_path).parent / self.config.content).resolve()
         if str(self.content_path) not in config.watch:
             config.watch.append(str(self.content_path))
@@ -51,8 +108,10 @@ class PrivacyNoticePlugin(BasePlugin[PrivacyNoticeConfig]):
         # Truthy but not a list: Material then shows the language switch (our partials/alternate.html,
         # which links the same page in the other language) but emits no site-wide hreflang links of its
         # own; main.html adds the per-page ones.
-        config.extra["alternate"] = True
-        config.extra["generator"] = False  # no "Made with Material for MkDocs" line: the site is the organisation's
+        # A site that has its own language list keeps it (our partial falls back to it on its own pages).
+        if not config.extra.get("alternate"):
+            config.extra["alternate"] = True
+        config.extra.setdefault("generator", False)  # no "Made with Material for MkDocs" line: the site is the organisation's
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -63,21 +122,32 @@ class PrivacyNoticePlugin(BasePlugin[PrivacyNoticeConfig]):
             raise PluginError("invalid content:\n" + "\n".join(str(p) for p in exc.problems)) from None
         except NoticeError as exc:
             raise PluginError(str(exc)) from None
+        if log.releases and not config.site_url:
+            # Atom ids, feed links and the JSON-LD base must be absolute; relative ones are invalid.
+            raise PluginError(f"{config.config_file_path}: site_url is not set; the feeds need the site's full address (e.g. site_url: https://ORG.github.io/REPO/)")
         self.log = log
         self.notice = notice
         draft = self.config.draft == "always" or (self.config.draft == "serve" and self.command == "serve")
         self.pages = {}
-        self.translations: dict[str, list[Page]] = {}  # page key -> the page in each language
+        self.translations: dict[str, list[str]] = {}  # page key -> its path in each language
         self.languages = notice.languages
-        for page in plan(notice, log, today=build_date(), draft=draft, site_url=config.site_url):
-            self.pages[page.src_uri] = page
+        generated = site_files(notice, log, today=build_date(), draft=draft, site_url=config.site_url, prefix=self.prefix)
+        for path, _, _ in generated:
+            existing = files.get_file_from_path(path)
+            if existing is not None and existing.generated_by != "privacy-notice":
+                hint = "" if self.prefix else " (or set the plugin's prefix option, e.g. prefix: privacy)"
+                where = Path(config.docs_dir, path)
+                where = where.relative_to(Path(config.config_file_path).parent) if where.is_relative_to(Path(config.config_file_path).parent) else where
+                raise PluginError(f"{where.as_posix()}: the privacy notice would replace this page; move it{hint}")
+        for path, page, text in generated:
+            self.pages[path] = page
             if page.is_markdown:
-                self.translations.setdefault(page.key, []).append(page)
+                self.translations.setdefault(page.key, []).append(path)
             files.append(
                 File.generated(
                     config,
-                    page.src_uri,
-                    content=page.content,
+                    path,
+                    content=text,
                     # The sidebar is hidden (one language per page); links between pages are in the text.
                     inclusion=InclusionLevel.NOT_IN_NAV,
                 )
@@ -87,8 +157,11 @@ class PrivacyNoticePlugin(BasePlugin[PrivacyNoticeConfig]):
         return files
 
     def _chrome(self, notice, files: Files, config: MkDocsConfig) -> None:
-        """The header shows the organisation from the content, and its logo if it has one."""
+        """The header shows the organisation from the content, and its logo if it has one. Inside an
+        existing site (the prefix option) the header is the site's own: its name and logo stay."""
         org = notice.organisation
+        if self.prefix:
+            return
         config.site_name = org.name
         if org.logo:
             root = locate_content(self.content_path).root.resolve()
@@ -106,7 +179,7 @@ class PrivacyNoticePlugin(BasePlugin[PrivacyNoticeConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Fail the build if it dropped a URL an earlier release published: those links are in e-mails.
         Then write the internal records beside (never inside) the site."""
-        missing = missing_urls(self.log, Path(config.site_dir))
+        missing = missing_urls(self.log, Path(config.site_dir) / self.prefix)
         if missing:
             raise PluginError(f"the build no longer serves {len(missing)} published URL(s): {', '.join(missing)}")
         if self.config.records_dir and self.command == "build":
@@ -116,10 +189,7 @@ class PrivacyNoticePlugin(BasePlugin[PrivacyNoticeConfig]):
         spec = self.pages.get(page.file.src_uri)
         if spec is None:
             return markdown
-        page.meta.update(spec.meta)
-        page.meta["lang"] = spec.lang
-        page.meta.setdefault("title", spec.title)
-        page.meta["hide"] = ["navigation"]
+        # Title, language and the rest of page.meta come from the page's front matter (pages.source).
         page.meta["alternates"] = self._alternates(spec)
         return markdown
 
@@ -127,7 +197,8 @@ class PrivacyNoticePlugin(BasePlugin[PrivacyNoticeConfig]):
         """The same page in every language, for the language switch and hreflang links."""
         key = "current" if spec.key == "chooser" else spec.key
         out = []
-        for other in self.translations.get(key, ()):
-            file = self.files.get_file_from_path(other.src_uri)
+        for path in self.translations.get(key, ()):
+            other = self.pages[path]
+            file = self.files.get_file_from_path(path)
             out.append({"lang": other.lang, "name": label("language_name", other.lang), "link": file.url})
         return sorted(out, key=lambda a: self.languages.index(a["lang"]) if a["lang"] in self.languages else 99)

@@ -377,7 +377,7 @@ def make_release(
         final = releases_dir / str(version)
         try:
             os.chmod(staging, dir_mode())
-            copy_file(paths.notice, staging / "notice.yaml", source)
+            copy_file(paths.notice, staging / "notice.yaml", frozen_source(source))
             write_text(staging / "notice.json", json.dumps(release_plan.data, ensure_ascii=False, indent=1) + "\n")
             stamp = Stamp(version, effective, announced)
             for lang in notice.languages:
@@ -499,13 +499,40 @@ def missing_urls(log: ReleaseLog, site_dir: Path) -> list[str]:
     return missing
 
 
+_MODELINE = re.compile(rb"^(#\s*yaml-language-server:\s*\$schema=)(\S+)")
+
+
+def frozen_source(source: bytes) -> bytes:
+    """The working copy as frozen under releases/N/: byte for byte, except that a relative editor
+    modeline gains two `../`, so it still finds the schema from two folders further down."""
+    match = _MODELINE.match(source)
+    if not match or b"://" in match.group(2) or match.group(2).startswith(b"/"):
+        return source
+    return match.group(1) + b"../../" + source[len(match.group(1)) :]
+
+
+def log_header(root: Path) -> str:
+    """LOG_HEADER, with the modeline pointing where the notice's own modeline points (the release log
+    sits beside notice.yaml), so it resolves in the company's repository as it does in this one."""
+    notice = root / "notice.yaml"
+    try:
+        with notice.open(encoding="utf-8") as f:
+            first = f.readline()
+    except OSError:
+        return LOG_HEADER
+    match = re.match(r"#\s*yaml-language-server:\s*\$schema=(\S+)notice\.schema\.json\s*$", first)
+    if not match:
+        return LOG_HEADER
+    return LOG_HEADER.replace("../schema/", match.group(1), 1)
+
+
 def _append_to_log(path: Path, entry: dict) -> None:
     """Add an entry with ruamel round-trip (comments and key order kept) and replace the file atomically."""
     yaml = yaml_loader()
     if path.exists():
         text = read_bounded(path, LOG_LIMIT, root=path.parent).decode("utf-8")
     else:
-        text = LOG_HEADER + "releases: []\n"
+        text = log_header(path.parent) + "releases: []\n"
     data = yaml.load(text)
     releases = data.get("releases")
     if releases is None or len(releases) == 0:

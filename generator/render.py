@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterable
 
 from .clauses import clause, label
-from .model import Notice, Purpose, Recipient, Retention, Text
+from .model import Notice, Purpose, Recipient, Retention, RetentionUse, Text
 from .safety import email_link, escape_markdown, escape_text, link, phone_link
 from .summary import render_summary
 from .words import country, duration, listing, long_date
@@ -90,7 +90,7 @@ class _Renderer:
             "notice_days": str(notice.changes.notice_days),
             "channels": listing([label(f"channel_{c}", lang) for c in notice.changes.channels], lang),
             "subprocessor_notice_days": str(processor.notice_days if processor else 30),
-            "dpo_name": escape_text(org.dpo.name) if org.dpo else "",
+            "dpo_name": escape_text(org.dpo.name(lang)) if org.dpo and org.dpo.name else "",
             "dpo_contact": self._contact_line(org.dpo.email, org.dpo.phone) if org.dpo else "",
             "representative": self._representative(),
         }
@@ -168,7 +168,7 @@ class _Renderer:
             r = self.n.recipient(ident)
             rows.append(
                 [
-                    escape_text(r.name),
+                    self.t(r.title),
                     self.t(r.service),
                     listing([country(c, self.lang) for c in r.locations], self.lang),
                     self.safeguard_cell(r),
@@ -208,14 +208,17 @@ class _Renderer:
         if org.website:
             lines.append(f"{self.label('website')}: {link(org.website.split('://', 1)[1].rstrip('/'), org.website)}  ")
         contact = org.contact
-        lines.append(f"{self.label('contact_person')}: {escape_text(contact.name)}, {self.t(contact.role)}")
+        if contact.name:
+            lines.append(f"{self.label('contact_person')}: {self.t(contact.name)}, {self.t(contact.role)}")
+        else:  # a function, e.g. customer service: no person to name
+            lines.append(f"{self.label('contact_function')}: {self.t(contact.role)}")
         if contact.email or contact.phone:
             lines[-1] += ", " + self._contact_line(contact.email, contact.phone)
         out = [self.heading(2, "controller"), self.clause("controller"), "\n".join(lines)]
         if org.dpo and (org.dpo.email or org.dpo.phone):
-            out.append(self.clause("dpo"))
-        elif org.dpo:  # named without contact details: `check` warns (art13_1_b_dpo_contact); say what we know
-            out.append(f"{self.label('dpo')}: {escape_text(org.dpo.name)}")
+            out.append(self.clause("dpo" if org.dpo.name else "dpo_unnamed"))
+        elif org.dpo and org.dpo.name:  # named without contact details: `check` warns (art13_1_b_dpo_contact); say what we know
+            out.append(f"{self.label('dpo')}: {self.t(org.dpo.name)}")
         if org.eu_representative:
             out.append(self.clause("eu_representative"))
         if org.processor:
@@ -224,19 +227,21 @@ class _Renderer:
             out += [self.heading(3, "joint_controllers"), self.clause("joint_controllers")]
             for partner in org.joint_controllers:
                 number = f" ({self.label('org_number_inline')} {escape_text(partner.org_number)})" if partner.org_number else ""
-                out.append(f"**{escape_text(partner.name)}**{number}: {self.md(partner.arrangement)}")
+                out.append(f"**{self.t(partner.name)}**{number}: {self.md(partner.arrangement)}")
         return out
 
     def data(self) -> list[str]:
         n = self.n
         rows = []
         for category in n.data_categories:
-            subjects = [n.subject(s) for p in n.purposes if category.id in p.categories for s in p.data_subjects]
-            names = list(dict.fromkeys(self.t(s.name) for s in subjects))
+            names = list(dict.fromkeys(self.t(n.subject(s).name) for s in n.subjects_of(category)))
             name = self.t(category.name)
             if category.special:
                 name += f" ({self.label('special_category_mark')})"
-            rows.append([name, self.t(category.examples), listing(names, self.lang)])
+            examples = self.t(category.examples)
+            if category.need:
+                examples = (f"{examples}. " if examples else "") + f"{self.label('category_need')}: {self.t(category.need)}"
+            rows.append([name, examples, listing(names, self.lang)])
         out = [
             self.heading(2, "data"),
             self.clause("data_intro"),
@@ -282,16 +287,24 @@ class _Renderer:
             items.append(f"- **{self.label('special_basis')}:** {self.label('art9_' + p.art9_basis)}. {self.clause('art9_' + p.art9_basis)}")
         items.append(f"- **{self.label('data_used')}:** {listing([self.t(n.category(c).name) for c in p.categories], self.lang)}")
         items.append(f"- **{self.label('subjects_concerned')}:** {listing([self.t(n.subject(s).name) for s in p.data_subjects], self.lang)}")
-        recipients = listing([escape_text(n.recipient(r).name) for r in p.recipients], self.lang) or self.label("no_recipients")
+        recipients = listing([self.t(n.recipient(r).title) for r in p.recipients], self.lang) or self.label("no_recipients")
         items.append(f"- **{self.label('recipients_of_purpose')}:** {recipients}")
-        items.append(f"- **{self.label('retention')}:** {self.retention_phrase(n.retention_rule(p.retention))}")
+        items.append(f"- **{self.label('retention')}:** {self.retention_of(p)}")
         if p.requirement:
             items.append(
-                f"- **{self.label('provision')}** {self.clause('requirement_' + p.requirement.kind)} {self.md(p.requirement.consequence)}"
+                f"- **{self.label('provision')}** {self.clause('requirement_' + p.requirement.kind)} {self.md(p.requirement.consequence)}".rstrip()
             )
         # Markdown inside list items must stay on one line per item: collapse company text.
         items = [" ".join(item.split()) for item in items]
         return [self.heading(3, f"purpose_{p.id}", self.t(p.name)), self.md(p.description), "\n".join(items)]
+
+    def retention_of(self, p: Purpose) -> str:
+        """A purpose's retention: one rule, or each rule led by the condition it applies under."""
+        return ". ".join(self.retention_use(use) for use in p.retention)
+
+    def retention_use(self, use: RetentionUse) -> str:
+        phrase = self.retention_phrase(self.n.retention_rule(use.rule))
+        return f"{self.t(use.condition)}: {phrase}" if use.condition else phrase
 
     def retention_phrase(self, rule: Retention) -> str:
         if rule.period:
@@ -313,7 +326,7 @@ class _Renderer:
                     [self.label(k) for k in ("col_recipient", "col_kind", "col_service", "col_location", "col_safeguard")],
                     [
                         [
-                            escape_text(r.name) + (f" ({self.t(r.category)})" if r.category else ""),
+                            escape_text(r.name) + (f" ({self.t(r.category)})" if r.category else "") if r.name else self.t(r.category),
                             self.label(f"kind_{r.kind}"),
                             self.t(r.service),
                             listing([country(c, self.lang) for c in r.locations], self.lang),
@@ -328,32 +341,42 @@ class _Renderer:
         if not transfers:
             out.append(self.clause("transfers_none"))
             return out
-        out.append(self.clause("transfers_intro"))
+        # The standard intro promises a Chapter V basis for every transfer: use it only when the list gives one.
+        complete = not any(r.unprotected_countries for r in transfers)
+        out.append(self.clause("transfers_intro" if complete else "transfers_intro_unstated"))
         lines = []
         for r in transfers:
-            line = f"- **{escape_text(r.name)}** ({listing([country(c, self.lang) for c in r.third_countries], self.lang)}): {self.safeguard_cell(r)}"
-            if r.transfer and r.transfer.details:
-                line += f". {self.md(r.transfer.details)}"
-            lines.append(" ".join(line.split()))
+            for safeguard in r.transfers:
+                line = f"- **{self.t(r.title)}** ({self.countries(safeguard.countries)}): {self.label('safeguard_' + safeguard.safeguard)}"
+                if safeguard.details:
+                    line += f". {self.md(safeguard.details)}"
+                lines.append(" ".join(line.split()))
+            if r.unprotected_countries:  # `check` reports this as an error (art13_1_f_transfer)
+                lines.append(f"- **{self.t(r.title)}** ({self.countries(r.unprotected_countries)})")
         out.append("\n".join(lines))
-        used = list(dict.fromkeys(r.transfer.safeguard for r in transfers if r.transfer))
+        used = list(dict.fromkeys(s.safeguard for r in transfers for s in r.transfers))
         out += [self.clause(f"safeguard_{s}") for s in used]
-        copies = [r for r in transfers if r.transfer and r.transfer.copy]
-        out += [self.md(r.transfer.copy) for r in copies] or [self.clause("transfer_copy")]
+        copies = list(dict.fromkeys(s.copy for r in transfers for s in r.transfers if s.copy))
+        out += [self.md(c) for c in copies] or ([self.clause("transfer_copy")] if used else [])
         return out
 
+    def countries(self, codes: Iterable[str]) -> str:
+        return listing([country(c, self.lang) for c in codes], self.lang)
+
     def safeguard_cell(self, r: Recipient) -> str:
+        """The safeguard(s) of a recipient, per destination when they differ; empty (a dash) where none is given."""
         if not r.third_countries:
             return self.label("safeguard_none_needed")
-        if not r.transfer:
-            return self.label("safeguard_missing")
-        return self.label(f"safeguard_{r.transfer.safeguard}")
+        kinds = [(c, r.safeguard_for(c)) for c in r.third_countries]
+        if len({s.safeguard if s else None for _, s in kinds}) == 1:
+            return self.label(f"safeguard_{kinds[0][1].safeguard}") if kinds[0][1] else ""
+        return "; ".join(f"{country(c, self.lang)}: {self.label('safeguard_' + s.safeguard)}" for c, s in kinds if s)
 
     def retention(self) -> list[str]:
         rows = []
         for p in self.n.purposes:
-            rule = self.n.retention_rule(p.retention)
-            rows.append([self.t(p.name), self.retention_phrase(rule), self.t(rule.legal_reference)])
+            references = [self.t(self.n.retention_rule(u.rule).legal_reference) for u in p.retention]
+            rows.append([self.t(p.name), self.retention_of(p), "; ".join(dict.fromkeys(r for r in references if r))])
         return [
             self.heading(2, "retention"),
             self.clause("retention_intro"),

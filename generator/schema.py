@@ -74,6 +74,15 @@ def _problems(document: Document, error: ValidationError) -> list[Problem]:
     if kind == "anyOf" and error.schema.get("anyOf") and all("required" in s for s in error.schema["anyOf"]):
         names = " or ".join(f"'{s['required'][0]}'" for s in error.schema["anyOf"])
         return [document.problem(path, f"give {names}")]
+    if kind == "anyOf" and error.context:
+        # Shapes told apart by type (one rule id or a list of rules; one safeguard or one per country):
+        # when the value has the type of exactly one shape, that shape's own problems say what to fix.
+        branches: dict[int, list[ValidationError]] = {}
+        for sub in error.context:
+            branches.setdefault(sub.schema_path[0], []).append(sub)
+        fitting = [subs for subs in branches.values() if not any(s.validator == "type" and not s.relative_path for s in subs)]
+        if len(fitting) == 1:
+            return [p for sub in fitting[0] for p in _problems(document, sub)]
     return [document.problem(path, _message(error))]
 
 

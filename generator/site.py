@@ -7,7 +7,6 @@ fresh sibling folder and swap it in only when the build succeeded; the previous 
 from __future__ import annotations
 
 import logging
-import os
 import shutil
 from pathlib import Path
 
@@ -57,5 +56,5 @@ def serve_site(config_file: Path, *, dev_addr: str | None = None) -> None:
 
 
 def _quiet_mkdocs() -> None:
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    # Material's end-of-life notice is shown, not hidden: README "MkDocs 2, Zensical and Material's end of life".
     logging.basicConfig(format="%(levelname)s - %(message)s", level=logging.INFO)

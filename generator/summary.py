@@ -54,9 +54,11 @@ def _anchor(ident: str) -> str:
 
 
 def _retention_ids(purpose: Purpose) -> tuple[str, ...]:
-    """The purpose's retention rule ids: one today, possibly several (issue 16)."""
-    value = getattr(purpose, "retention", None) or getattr(purpose, "retentions", None) or ()
-    return (value,) if isinstance(value, str) else tuple(value)
+    """The ids of the purpose's retention rules (one, or several with conditions)."""
+    value = purpose.retention
+    if isinstance(value, str):  # the shape before conditional rules
+        return (value,)
+    return tuple(use if isinstance(use, str) else use.rule for use in value)
 
 
 def _line(text: str) -> str:
@@ -119,10 +121,10 @@ class _Summary:
         n = self.n
         if not n.recipients:
             return f"**{self.l('summary_who')}:** {self.l('summary_no_recipients')}"
-        names = listing([escape_text(r.name) for r in n.recipients], self.lang)
+        names = listing([escape_text(r.title(self.lang)) for r in n.recipients], self.lang)
         who = f"**{self.l('summary_who')}:** {names} ({self.link(self.l('summary_more'), 'recipients')})."
         if n.transfers:
-            where = listing(sorted({escape_text(r.name) for r in n.transfers}), self.lang)
+            where = listing(sorted({escape_text(r.title(self.lang)) for r in n.transfers}), self.lang)
             return f"{who} {self.l('summary_transfers')}: {where} ({self.link(self.l('summary_more'), 'transfers')})."
         return f"{who} {self.l('summary_no_transfers')}"
 

@@ -15,9 +15,9 @@ CLI = str(Path(sys.executable).parent / "privacy-notice")
 
 
 def mkdocs_yml(folder: Path, *, site_url: str = "https://example.org/privacy/", content: str = "content") -> Path:
-    """A fixture site's mkdocs.yml, using the repo's theme overrides exactly as the real config does."""
+    """A fixture site's mkdocs.yml: the repository's own, pointed at the fixture's content (the plugin
+    brings the theme overrides)."""
     config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
-    config = config.replace("custom_dir: theme", f"custom_dir: {REPO / 'theme'}")
     config = config.replace("docs_dir: content/pages", f"docs_dir: {content}/pages")
     config = config.replace("content: content", f"content: {content}")
     lines = [line for line in config.splitlines() if not line.startswith("site_url:")]

@@ -37,12 +37,23 @@ def project(tmp_path: Path) -> Path:
 def test_check_on_the_fixture_file_exits_0(tmp_path):
     result = run("check", str(MINIMAL), cwd=tmp_path)
     assert (result.returncode, result.stderr) == (0, "")
-    assert result.stdout == f"{MINIMAL}: valid.\n"
+    assert result.stdout == f"{MINIMAL}: valid, 0 warnings.\n"
 
 
 def test_check_defaults_to_the_content_folder(project):
     result = run("check", cwd=project)
-    assert (result.returncode, result.stdout, result.stderr) == (0, "content: valid.\n", "")
+    assert (result.returncode, result.stdout, result.stderr) == (0, "content: valid, 0 warnings.\n", "")
+
+
+def test_valid_content_with_warnings_says_how_many_next_to_valid(project):
+    from tests import factories as f
+
+    d = f.data()
+    d["purposes"][0]["description"]["en"] = "We never store data outside the EU."  # lint_outside_eu, a warning
+    f.write_content(project / "content", d)
+    result = run("check", cwd=project)
+    assert result.returncode == 0 and result.stdout == "content: valid, 1 warning.\n"
+    assert "lint_outside_eu" in result.stderr and result.stderr.count("\n") == 1
 
 
 def test_check_on_a_broken_copy_prints_one_line_per_problem_and_exits_1(project):

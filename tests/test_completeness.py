@@ -166,3 +166,190 @@ def test_check_command_strict_and_json_report(tmp_path):
     [finding] = data["findings"]
     assert finding["id"] == "art13_1_b_dpo_contact" and finding["article"] == "Art. 13(1)(b)" and finding["severity"] == "warning"
     assert finding["field"] == "organisation.dpo" and finding["line"] > 1
+
+
+# -- what a reviewing lawyer flags first: each lint fires on a minimal case, and not on a close lawful one ----
+
+def only(tmp_path, d, **kw):
+    """The ids of every finding for notice data `d`."""
+    return ids(findings(tmp_path, d, **kw))
+
+
+def test_a_missing_transfer_safeguard_is_an_error_naming_the_country(tmp_path):
+    d = f.data()
+    d["recipients"][0]["transfer"] = [{"countries": ["US"], "safeguard": "adequacy"}]
+    d["recipients"][0]["locations"] = ["IE", "US", "IN"]
+    [problem] = findings(tmp_path, d)
+    assert "art13_1_f_transfer" in problem.message and problem.severity == "error"
+    assert "processes data in IN" in problem.message and "countries: [IN]" in problem.message
+    d["recipients"][0]["transfer"].append({"countries": ["IN"], "safeguard": "scc"})
+    assert findings(tmp_path, d) == []
+
+
+@pytest.mark.parametrize(("lang", "text", "fires"), [
+    ("en", "By accepting this notice you consent to the processing of your data.", True),
+    ("en", "By using our website, you agree to this processing.", True),
+    ("nb", "Ved å akseptere denne erklæringen samtykker du til behandlingen.", True),
+    ("nb", "Ved å bruke nettsiden godtar du at vi behandler opplysningene.", True),
+    ("en", "We ask for your consent with an unticked box when you sign up.", False),
+    ("nb", "Du kan samtykke til nyhetsbrevet ved å krysse av i skjemaet.", False),
+])
+def test_consent_by_accepting_the_notice(tmp_path, lang, text, fires):
+    d = f.data()
+    d["purposes"][0]["description"][lang] = text
+    found = findings(tmp_path, d)
+    assert ("lint_consent_by_accepting" in ids(found)) is fires
+    if fires:
+        assert all(p.severity == "error" for p in found) and "separate, clear affirmative act" in found[0].message
+
+
+def test_consent_as_the_basis_for_delivering_the_service(tmp_path):
+    d = f.data()
+    d["purposes"][0]["legal_basis"] = "consent"  # customer_service, whose data is contractual
+    [problem] = findings(tmp_path, d)
+    assert "lint_consent_for_service" in problem.message and problem.severity == "error" and "legal_basis: contract" in problem.message
+    d["purposes"][0]["requirement"]["kind"] = "voluntary"  # an extra the person may refuse: lawful on consent
+    assert findings(tmp_path, d) == []
+    d["purposes"][0]["name"] = {"nb": "Levering av bestillingen", "en": "Delivery of your order"}
+    [problem] = findings(tmp_path, d)
+    assert "lint_consent_for_delivery" in problem.message and problem.severity == "warning"
+    d["purposes"][0]["name"] = {"nb": "Nyhetsbrev", "en": "Newsletter"}
+    assert findings(tmp_path, d) == []
+
+
+def test_art_49_derogation_for_a_routine_processor(tmp_path):
+    d = f.data()
+    d["recipients"][0]["transfer"] = {"safeguard": "derogation"}
+    [problem] = findings(tmp_path, d)
+    assert "lint_derogation_for_processor" in problem.message and problem.severity == "error"
+    assert "Art. 49" in problem.message and "safeguard: scc" in problem.message
+    d["recipients"][0]["kind"] = "third_party"  # e.g. a foreign court, occasionally
+    assert findings(tmp_path, d) == []
+
+
+@pytest.mark.parametrize(("period", "fires"), [("P3Y", True), ("P4Y11M", True), ("P5Y", False), ("P7Y", False)])
+def test_accounting_retention_under_five_years(tmp_path, period, fires):
+    d = f.data()
+    d["retention"][1]["period"] = period  # cites bokføringsloven § 13
+    assert ("lint_accounting_too_short" in only(tmp_path, d)) is fires
+    other = f.data()
+    other["retention"][0]["period"] = period  # not an accounting rule
+    assert "lint_accounting_too_short" not in only(tmp_path, other)
+
+
+@pytest.mark.parametrize(("text", "fires"), [
+    ({"nb": "Så lenge det er nødvendig", "en": "As long as necessary"}, True),
+    ({"nb": "Så lenge vi anser det som hensiktsmessig", "en": "As long as we consider appropriate"}, True),
+    ({"nb": "Til saken er avsluttet", "en": "Until the case is closed"}, False),
+    ({"nb": "Så lenge kundeforholdet varer", "en": "As long as the customer relationship lasts"}, False),
+])
+def test_as_long_as_necessary_is_no_retention_period(tmp_path, text, fires):
+    d = f.data()
+    d["retention"][0] = {"id": "three_years", "criterion": text, "from": "collection"}
+    found = findings(tmp_path, d)
+    assert ("lint_vague_retention" in ids(found)) is fires
+    if fires:
+        assert found[0].severity == "error" and "give a period" in found[0].message
+    d["retention"][0]["period"] = "P3Y"  # a period with it: the criterion explains, it does not replace
+    assert "lint_vague_retention" not in only(tmp_path, d)
+
+
+@pytest.mark.parametrize(("name", "fires"), [
+    ({"nb": "fagforeningsmedlemskap", "en": "trade-union membership"}, True),
+    ({"nb": "helseopplysninger", "en": "health data"}, True),
+    ({"nb": "sykemeldinger", "en": "sick leave records"}, True),
+    ({"nb": "kontaktopplysninger", "en": "contact details"}, False),
+])
+def test_obvious_special_category_not_marked(tmp_path, name, fires):
+    d = f.data()
+    d["data_categories"][0]["name"] = name
+    assert ("lint_special_category_unmarked" in only(tmp_path, d)) is fires
+    if fires:  # marked, with an Art. 9 basis: nothing to say
+        d["data_categories"][0]["special_category"] = True
+        d["purposes"][0]["art9_basis"] = "explicit_consent"
+        assert "lint_special_category_unmarked" not in only(tmp_path, d)
+
+
+def test_national_identity_number_needs_a_stated_need(tmp_path):
+    d = f.data()
+    d["data_categories"][0]["examples"] = {"nb": "navn, fødselsnummer", "en": "name, national identity number"}
+    [problem] = findings(tmp_path, d)
+    assert "lint_national_id_without_need" in problem.message and "personopplysningsloven § 12" in problem.message
+    d["data_categories"][0]["need"] = {"nb": "for å identifisere deg sikkert overfor banken", "en": "to identify you securely to the bank"}
+    assert findings(tmp_path, d) == []
+    statutory = f.data()  # required by a law the purpose cites: the law is the need
+    statutory["data_categories"][1]["examples"] = {"nb": "fødselsnummer", "en": "national identity number"}
+    assert findings(tmp_path, statutory) == []
+
+
+MARKETING = {"electronic": True, "to_individuals": True, "basis": ["consent"], "opt_out": {"nb": "Klikk på avmeldingslenken i hver e-post.", "en": "Click the unsubscribe link in every e-mail."}}
+
+
+def test_objection_to_marketing_only_in_writing(tmp_path):
+    d = f.data(marketing=MARKETING)
+    assert findings(tmp_path, d) == []
+    d["marketing"]["opt_out"] = {"nb": "Send oss et skriftlig varsel.", "en": "Send us notice in writing."}
+    [problem] = findings(tmp_path, d)
+    assert "lint_objection_in_writing" in problem.message and problem.field == "marketing.opt_out"
+    elsewhere = f.data()
+    elsewhere["purposes"][0]["description"]["en"] = "You can object to this processing only in writing."
+    assert only(tmp_path, elsewhere) == {"lint_objection_in_writing"}
+
+
+@pytest.mark.parametrize(("text", "fires"), [
+    ("Send a copy of your passport with every request.", True),
+    ("Legg ved kopi av legitimasjon når du sender en forespørsel.", True),
+    ("If we are in doubt about who you are, we may ask for a copy of your ID.", False),
+])
+def test_identity_documents_for_every_request(tmp_path, text, fires):
+    d = f.data()
+    d["purposes"][0]["description"]["nb" if text.startswith("Legg") else "en"] = text
+    assert ("lint_id_document_for_every_request" in only(tmp_path, d)) is fires
+
+
+@pytest.mark.parametrize(("time", "fires"), [("P1M", False), ("P30D", False), ("P4W", False), ("P5W", True), ("P2M", True), ("P1M1D", True)])
+def test_response_time_beyond_article_12_3(tmp_path, time, fires):
+    d = f.data()
+    d["rights"]["response_time"] = time
+    found = findings(tmp_path, d)
+    assert ("lint_response_time" in ids(found)) is fires
+    if fires:
+        assert found[0].severity == "error" and found[0].field == "rights.response_time"
+
+
+def test_every_lint_has_an_id_a_source_and_what_to_write_instead():
+    from generator.completeness import LINTS
+
+    for lint in LINTS.values():
+        assert lint.id.startswith("lint_") and lint.source and lint.severity in ("error", "warning")
+        assert ":" in lint.message or "use " in lint.message, lint.id  # says what to do, not only what is wrong
+
+
+def test_docs_list_every_lint_as_the_check_reports_it():
+    from pathlib import Path
+
+    from generator.completeness import lints_table
+
+    docs = (Path(__file__).parent.parent / "docs" / "checks.md").read_text(encoding="utf-8")
+    assert lints_table() in docs, "regenerate the table in docs/checks.md: python -m generator.completeness"
+
+
+@pytest.mark.parametrize("folder", ["content", "examples/lanopro", "examples/lvero", "examples/personvernerklaering"])
+def test_the_shipped_content_trips_none_of_the_new_lints(folder):
+    from pathlib import Path
+
+    from generator.completeness import LINTS
+
+    older = {"lint_check_regularly", "lint_outside_eu", "lint_bookkeeping_10_years", "lint_marketing_without_basis"}
+    root = Path(__file__).parent.parent
+    assert ids(check_all(root / folder)) & (set(LINTS) - older) == set()
+
+
+def test_our_own_clause_library_trips_none_of_the_lints(tmp_path):
+    """Every standard clause, given as a company's own wording, is clean: the lints and the library agree."""
+    from generator.clauses import read_library
+
+    d = f.data()
+    d["clauses"] = {k: v for k, v in read_library("clauses.yaml").items() if "$" not in v["nb"] + v["en"]}
+    assert len(d["clauses"]) > 30
+    assert findings(tmp_path, d) == []

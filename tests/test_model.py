@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import pytest
 
 from generator.content import load_notice
 from generator.errors import ContentError
-from generator.model import DATATILSYNET, EEA, Notice, Recipient, Text
+from generator.model import DATATILSYNET, EEA, Notice, Recipient, RetentionUse, Text
 from tests.notice_text import MINIMAL
 
 
@@ -84,7 +85,7 @@ def test_references_are_kept_as_ids_in_file_order(notice):
         ("customers",),
         ("contact_details",),
         ("mail_host",),
-        "three_years",
+        (RetentionUse("three_years"),),
     )
     assert notice.sources[0].from_data_subject and notice.indirect_sources == ()
 
@@ -175,7 +176,8 @@ def test_the_eea_is_the_eu_plus_iceland_liechtenstein_and_norway():
 
 def test_transfers_list_recipients_outside_the_eea(notice):
     assert [r.id for r in notice.transfers] == ["mail_host"]
-    assert notice.recipients[0].transfer.safeguard == "scc"
+    [transfer] = notice.recipients[0].transfers
+    assert transfer.safeguard == "scc" and transfer.countries == notice.recipients[0].third_countries
     assert isinstance(notice.recipients[0], Recipient)
 
 
@@ -189,3 +191,69 @@ def test_the_model_is_only_built_from_valid_content(write_notice):
 def test_equal_content_gives_equal_notices(notice):
     assert load_notice(MINIMAL) == notice
     assert hash(notice.purposes[0].name) == hash(load_notice(MINIMAL).purposes[0].name)
+
+
+# -- old shapes: released versions are frozen in the shape of their day and must read as the new model ------
+
+ROOT = Path(__file__).parent.parent
+
+
+def shipped_releases():
+    from generator.releases import load_log
+
+    return load_log(ROOT / "content").releases
+
+
+@pytest.mark.parametrize("release", shipped_releases(), ids=lambda r: f"v{r.version}")
+def test_every_shipped_release_reads_as_the_new_model(release):
+    """The frozen data of each release (old shape) builds a complete model and renders in both languages."""
+    from generator.render import render_notice
+
+    notice = release.notice
+    rules = {r.id for r in notice.retention}
+    for purpose in notice.purposes:
+        assert purpose.retention and all(isinstance(u, RetentionUse) and u.rule in rules for u in purpose.retention)
+    for recipient in notice.recipients:
+        assert recipient.title(notice.default_language)
+        assert recipient.unprotected_countries == ()  # each old single safeguard covers all its third countries
+    for lang in release.languages:
+        assert render_notice(notice, lang).startswith("# ")
+
+
+@pytest.mark.parametrize("release", shipped_releases(), ids=lambda r: f"v{r.version}")
+def test_frozen_release_files_are_untouched(release):
+    """Reading in the new model changes nothing on disk: every frozen file still has its recorded checksum."""
+    import hashlib
+
+    for frozen in release.files.values():
+        assert hashlib.sha256((release.root / frozen.path).read_bytes()).hexdigest() == frozen.sha256
+
+
+@pytest.mark.parametrize("folder", ["content", "examples/lanopro", "examples/lvero", "examples/personvernerklaering"])
+def test_the_shipped_content_and_examples_build(folder):
+    notice = load_notice(ROOT / folder)
+    assert notice.purposes and all(p.retention for p in notice.purposes)
+
+
+def test_old_and_new_shapes_of_the_same_facts_give_the_same_model():
+    from tests import factories as f
+
+    old = f.data()  # a retention id, one safeguard for every third country, names as plain strings
+    new = f.data()
+    new["purposes"][0]["retention"] = [{"rule": "three_years"}]
+    new["recipients"][0]["transfer"] = [{"countries": ["US"], **old["recipients"][0]["transfer"]}]
+    new["organisation"]["contact"]["name"] = {"nb": "Karina Kvern", "en": "Karina Kvern"}
+    assert f.notice(old) == f.notice(new)
+
+
+def test_a_release_in_the_old_shape_diffs_cleanly_against_the_same_facts_in_the_new_shape():
+    """Migrating content/ to the new shapes is no change a reader would see, so the change log stays empty."""
+    from generator.diff import diff
+    from tests import factories as f
+
+    old = f.data()
+    new = f.data()
+    new["purposes"][0]["retention"] = [{"rule": "three_years"}]
+    new["recipients"][0]["transfer"] = [{"countries": ["US"], **old["recipients"][0]["transfer"]}]
+    assert not diff(f.notice(old), f.notice(new)).changes
+
