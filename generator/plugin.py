@@ -41,6 +41,21 @@ def theme_dir() -> Path:
     return bundled if bundled.is_dir() else here.parent / "theme"
 
 
+#: lunr's name for a language where it differs from ours (lunr stems bokmål as "no").
+LUNR_LANGUAGES = {"nb": "no", "nn": "no"}
+
+
+def _search_languages(languages, config: MkDocsConfig) -> None:
+    """Material's search stems every language the notice is published in, not only the theme's."""
+    search = config.plugins.get("material/search")
+    if search is None or search.config.lang is None:
+        return
+    for code in languages:
+        lunr = LUNR_LANGUAGES.get(code, code)
+        if lunr not in search.config.lang:
+            search.config.lang.append(lunr)
+
+
 def _use_theme(config: MkDocsConfig) -> None:
     """Register our templates and CSS with Material, and check what the notice depends on.
 
@@ -153,6 +168,7 @@ class PrivacyNoticePlugin(BasePlugin[PrivacyNoticeConfig]):
                 )
             )
         self._chrome(notice, files, config)
+        _search_languages(notice.languages, config)
         self.files = files
         return files
 

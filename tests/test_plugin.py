@@ -100,3 +100,15 @@ def test_a_logo_that_is_missing_or_outside_the_content_folder_is_refused(tmp_pat
     config = load_config(str(mkdocs_yml(tmp_path)))
     with pytest.raises(PluginError, match="organisation.logo"):
         run_until_files(config)
+
+
+def test_search_stems_every_language_of_the_notice(tmp_path):
+    f.write_content(tmp_path / "content")
+    path = mkdocs_yml(tmp_path)
+    path.write_text(path.read_text().replace('  - search:\n      lang: ["no", en]\n', "  - search\n"))
+    assert "lang: [" not in path.read_text()  # a site that says nothing about search languages
+    config = load_config(str(path))
+    config.plugins.on_startup(command="build", dirty=False)
+    config = config.plugins.on_config(config)  # Material's search takes the theme's language: ["no"]
+    config.plugins.on_files(Files([]), config=config)
+    assert sorted(config.plugins["material/search"].config.lang) == ["en", "no"]
