@@ -209,8 +209,8 @@ def overflowing(page) -> list[str]:
     return page.evaluate(OVERFLOWING) + page.evaluate(SIDEWAYS)
 
 
-def screenshot(page, name: str) -> Path:
+def screenshot(page, name: str, *, full_page: bool = True) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True, timeout=60_000)  # a loaded CI machine is slow with tall pages
+    page.screenshot(path=str(path), full_page=full_page, timeout=60_000)  # a loaded CI machine is slow with tall pages
     return path

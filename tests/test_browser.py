@@ -355,7 +355,7 @@ def test_search_by_keyboard_finds_the_version_in_force_first(site, any_width, la
     assert hrefs[0] in (site.url + f"{lang}/", site.url + f"{lang}/#purposes")
     assert not [h for h in hrefs if h.startswith(site.url + superseded)]  # superseded versions are not searched
     assert not [h for h in hrefs if f"/{'en' if lang == 'nb' else 'nb'}/" in h]  # nor the other language
-    screenshot(tab, f"search-{lang}-{tab.width}")
+    screenshot(tab, f"search-{lang}-{tab.width}", full_page=False)  # what the reader sees: Material's open search
     tab.keyboard.press("ArrowDown")  # Material moves the focus into the results; Enter follows the first
     with tab.expect_navigation():
         tab.keyboard.press("Enter")
