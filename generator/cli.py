@@ -73,12 +73,14 @@ def _parser() -> argparse.ArgumentParser:
     release.add_argument("--approved-by", help="name of the person approving a reclassification or short notice")
     release.add_argument("--dry-run", action="store_true", help="show what would be released; write nothing")
 
-    notify = commands.add_parser("notify", help="write the customer notice of a significant release", description="Write the customer notice of a release (default: the latest) in every language: subject, Markdown body and plain-text body.")
+    notify = commands.add_parser("notify", help="write the customer notice of a significant release", description="Write the customer e-mail of a release (default: the latest) in every language: subject and body, as Markdown, plain text or HTML.")
     notify.add_argument("version", nargs="?", type=int, help="the version (default: the latest)")
     notify.add_argument("--content", type=Path, help="content folder (default: the plugin's content option in the MkDocs configuration, else content)")
     notify.add_argument("-f", "--config-file", default="mkdocs.yml", type=Path, help="MkDocs configuration to read site_url and the content folder from (default: mkdocs.yml)")
     notify.add_argument("--site-url", help="the site's address for links (default: site_url from the MkDocs configuration)")
-    notify.add_argument("--format", choices=("markdown", "text"), default="markdown", help="body format (default: markdown)")
+    notify.add_argument("--format", choices=("markdown", "text", "html"), default="markdown", help="body format: markdown, text, or html for an e-mail tool (default: markdown)")
+    notify.add_argument("--lang", help="only this language (default: every language of the version)")
+    notify.add_argument("--sent", type=_date, help="the day the e-mail is sent (YYYY-MM-DD, default: today): its link to the notice in force is to the version in force that day")
 
     init = commands.add_parser(
         "init",
@@ -94,7 +96,7 @@ def _parser() -> argparse.ArgumentParser:
         help="write every generated page as Markdown with front matter (for another site engine)",
         description="Write every page the plugin generates into OUT, as Markdown files with front matter: exactly what the plugin hands MkDocs, so another engine can build the site.",
     )
-    pages.add_argument("out", type=Path, help="the folder to write into (created; must be empty)")
+    pages.add_argument("out", type=Path, help="the folder to write (replaced whole; an existing folder must be empty or an earlier output of this command)")
     pages.add_argument("-f", "--config-file", default="mkdocs.yml", type=Path, help="MkDocs configuration to read site_url and the plugin options from (default: mkdocs.yml)")
     pages.add_argument("--draft", action="store_true", help="also write the working copy's draft pages")
 
@@ -323,21 +325,26 @@ def _notify(args: argparse.Namespace) -> int:
     release = log.get(args.version) if args.version else log.latest
     if release is None:
         raise UsageError(f"there is no version {args.version}; the latest is {log.latest.version}")
+    if args.lang and args.lang not in release.languages:
+        raise UsageError(f"--lang {args.lang}: version {release.version} is published in {', '.join(release.languages)}")
     site_url = args.site_url or site.site_url
     if not site_url:
         raise UsageError(f"no site address: set site_url in {args.config_file} or pass --site-url (the e-mail's links must be absolute)")
     if not site_url.startswith(("https://", "http://")):
         raise UsageError(f"site address {site_url!r}: give the full address, e.g. https://ORG.github.io/REPO/")
     site_url = site_url.rstrip("/") + "/" + (site.prefix + "/" if site.prefix else "")
-    found = notifications(log, release, site_url)
+    found = notifications(log, release, site_url, sent=args.sent or _today())
     if not found:
         _out(f"Version {release.version} has no significant change: no customer notice is needed (it is recorded in the change log).")
         return EXIT_OK
     for n in found:
-        _out(f"=== {n.lang} ===")
+        if args.lang and n.lang != args.lang:
+            continue
+        if not args.lang:
+            _out(f"=== {n.lang} ===")
         _out(f"Subject: {terminal(n.subject)}")
         _out("")
-        _out(n.markdown if args.format == "markdown" else n.text)
+        _out(n.body(args.format))
     return EXIT_OK
 
 
@@ -385,39 +392,39 @@ def _init(args: argparse.Namespace) -> int:
     kept = [w.path.name for w in written if not w.created]
     if ".gitignore" in kept:
         print("Your .gitignore was kept as it is: add site/ and records/ to it (the built site and the internal record).")
+    if "mkdocs.yml" in kept:
+        print("Your mkdocs.yml was kept as it is: add the plugin (plugins: - privacy-notice, with prefix: privacy inside an existing site) and use theme: material.")
     where = "" if args.dir == Path(".") else f" (in {args.dir})"
     print(f"Next{where}: fill in content/notice.yaml, run `privacy-notice check` until it is clean, preview with `privacy-notice serve`.")
     return EXIT_OK
 
 
 def _pages(args: argparse.Namespace) -> int:
-    """The engine exit: the plugin's pages as files, written whole into an empty folder."""
-    from .files import replace_dir, staging_dir
+    """The engine exit: the plugin's pages as files, swapped in whole (a rerun replaces its own output)."""
+    import shutil
+
     from .content import load_notice, locate_content
+    from .files import guard_output, replace_dir, staging_dir
     from .pages import site_files
     from .releases import build_date, load_verified_log
 
     site = _mkdocs_settings(args.config_file)
-    if args.out.exists() and (not args.out.is_dir() or any(args.out.iterdir())):
-        raise UsageError(f"{args.out}: not an empty folder; pages never replaces files")
+    target = args.out.resolve()
+    guard_output(target, project=args.config_file.resolve().parent, protected={"the content folder": site.content, "the MkDocs configuration": args.config_file}, what="pages folder")
     notice = load_notice(site.content)
     log = load_verified_log(locate_content(site.content).root)
     if log.releases and not site.site_url:
         raise UsageError(f"no site address: set site_url in {args.config_file} (the feeds need absolute links)")
     files = site_files(notice, log, today=build_date(), draft=args.draft, site_url=site.site_url, prefix=site.prefix)
-    staging = staging_dir(args.out.resolve())
+    staging = staging_dir(target)
     try:
         for path, _, text in files:
-            target = staging / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
-        if args.out.exists():
-            args.out.rmdir()
-        replace_dir(staging, args.out.resolve())
+            written = staging / path
+            written.parent.mkdir(parents=True, exist_ok=True)
+            written.write_text(text, encoding="utf-8")
+        replace_dir(staging, target)
     finally:
         if staging.exists():
-            import shutil
-
             shutil.rmtree(staging, ignore_errors=True)
     print(f"Wrote {len(files)} files to {args.out}.")
     return EXIT_OK

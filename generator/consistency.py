@@ -245,6 +245,7 @@ def _category_subjects(document: Document) -> list[Problem]:
             for p in purposes
             if isinstance(p, dict) and isinstance(p.get("categories"), list) and category.get("id") in p["categories"]
             for s in (p.get("data_subjects") if isinstance(p.get("data_subjects"), list) else [])
+            if isinstance(s, str)
         }
         for j, subject in enumerate(category["data_subjects"]):
             if isinstance(subject, str) and subject not in concerned:
@@ -263,12 +264,16 @@ def _source_purposes(document: Document) -> list[Problem]:
     sources, purposes = document.data.get("sources"), document.data.get("purposes")
     if not isinstance(sources, list) or not isinstance(purposes, list):
         return problems
-    uses = {p.get("id"): p.get("categories") for p in purposes if isinstance(p, dict) and isinstance(p.get("categories"), list)}
+    uses = {
+        p["id"]: [c for c in p["categories"] if isinstance(c, str)]
+        for p in purposes
+        if isinstance(p, dict) and isinstance(p.get("id"), str) and isinstance(p.get("categories"), list)
+    }
     for i, source in enumerate(sources):
         if not isinstance(source, dict) or not isinstance(source.get("purposes"), list) or not isinstance(source.get("categories"), list):
             continue
         for j, ident in enumerate(source["purposes"]):
-            if ident in uses and not set(uses[ident]) & set(c for c in source["categories"] if isinstance(c, str)):
+            if isinstance(ident, str) and ident in uses and not set(uses[ident]) & {c for c in source["categories"] if isinstance(c, str)}:
                 problems.append(
                     document.problem(
                         ("sources", i, "purposes", j),

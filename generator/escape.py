@@ -79,6 +79,25 @@ def json_text(value: object, *, indent: int | None = None, compact: bool = False
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
+def front_matter(meta: dict) -> str:
+    """A Markdown page's YAML front matter block (--- ... ---) holding `meta`, read back unchanged by
+    PyYAML (what MkDocs uses): every string double-quoted, no line folding, so no value can close
+    the block early; what cannot be stored (lone surrogates, controls) becomes U+FFFD."""
+    import yaml  # PyYAML, a dependency of MkDocs
+
+    def clean(value: object) -> object:
+        if isinstance(value, str):
+            return _clean(value)
+        if isinstance(value, dict):
+            return {clean(k): clean(v) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [clean(v) for v in value]
+        return value
+
+    text = yaml.safe_dump(clean(meta), allow_unicode=True, sort_keys=False, default_style='"', width=float("inf"))
+    return f"---\n{text}---\n"
+
+
 def csv_cell(value: str) -> str:
     """A CSV cell (quoting is the csv module's job): never read as a formula, no control characters."""
     value = _clean(value)

@@ -32,6 +32,7 @@ from xml.sax.saxutils import escape as xml_escape
 
 from .clauses import label
 from .diff import Change
+from .escape import front_matter
 from .exports import jsonld_text
 from .model import Notice
 from .releases import Release, ReleaseLog
@@ -91,12 +92,8 @@ def source(page: Page) -> str:
     """A Markdown page with its front matter (title, language, page metadata); any other file as it is."""
     if not page.is_markdown:
         return page.content
-    import yaml  # PyYAML: MkDocs reads front matter with it, so this dump reads back exactly
-
     meta = {"title": page.title, "lang": page.lang, **page.meta, "hide": ["navigation"]}
-    # Double-quoted with no line folding: no value can end the front matter early or break a line.
-    text = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, default_style='"', width=float("inf"))
-    return f"---\n{text}---\n\n{page.content}"
+    return front_matter(meta) + "\n" + page.content
 
 
 def chooser(notice: Notice) -> Page:

@@ -19,11 +19,11 @@ from mkdocs.structure.pages import Page as MkDocsPage
 
 from .clauses import label
 from .config import PrivacyNoticeConfig
-from .content import load_notice, locate_content
+from .content import RELEASES_FILE, load_notice, locate_content
 from .errors import ContentError, NoticeError
 from .pages import Page, site_files
 from .records import write_records
-from .releases import build_date, load_verified_log, missing_urls
+from .releases import RELEASES_DIR, build_date, load_verified_log, missing_urls
 from .safety import LinkPolicy
 from .typeset import Typeset
 
@@ -142,6 +142,7 @@ class PrivacyNoticePlugin(BasePlugin[PrivacyNoticeConfig]):
             raise PluginError(f"{config.config_file_path}: site_url is not set; the feeds need the site's full address (e.g. site_url: https://ORG.github.io/REPO/)")
         self.log = log
         self.notice = notice
+        self._leave_out_sources(files, locate_content(self.content_path), config)
         draft = self.config.draft == "always" or (self.config.draft == "serve" and self.command == "serve")
         self.pages = {}
         self.translations: dict[str, list[str]] = {}  # page key -> its path in each language
@@ -191,6 +192,21 @@ class PrivacyNoticePlugin(BasePlugin[PrivacyNoticeConfig]):
             uri = "assets/images/organisation-logo" + Path(org.logo).suffix.lower()
             files.append(File.generated(config, uri, content=data))
             config.theme["logo"] = uri
+
+    def _leave_out_sources(self, files: Files, paths, config: MkDocsConfig) -> None:
+        """A content folder inside docs_dir must not publish its sources: the notice's YAML, the release
+        log, the frozen versions and the internal records would otherwise be copied into the site."""
+        root = paths.root.resolve()
+        sources = {paths.notice.resolve(), (root / RELEASES_FILE).resolve()}
+        folders = [(root / RELEASES_DIR).resolve()]
+        if self.config.records_dir:
+            folders.append((Path(config.config_file_path).parent / self.config.records_dir).resolve())
+        for file in list(files):
+            if file.generated_by is not None or not file.abs_src_path:
+                continue
+            where = Path(file.abs_src_path).resolve()
+            if where in sources or any(where.is_relative_to(folder) for folder in folders):
+                files.remove(file)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Fail the build if it dropped a URL an earlier release published: those links are in e-mails.

@@ -514,11 +514,9 @@ def frozen_source(source: bytes) -> bytes:
 def log_header(root: Path) -> str:
     """LOG_HEADER, with the modeline pointing where the notice's own modeline points (the release log
     sits beside notice.yaml), so it resolves in the company's repository as it does in this one."""
-    notice = root / "notice.yaml"
     try:
-        with notice.open(encoding="utf-8") as f:
-            first = f.readline()
-    except OSError:
+        first = read_bounded(root / "notice.yaml", MAX_BYTES, root=root).decode("utf-8").split("\n", 1)[0]
+    except (OSError, NoticeError, UnicodeDecodeError):
         return LOG_HEADER
     match = re.match(r"#\s*yaml-language-server:\s*\$schema=(\S+)notice\.schema\.json\s*$", first)
     if not match:

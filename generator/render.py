@@ -19,7 +19,7 @@ from .clauses import clause, label
 from .model import Notice, Purpose, Recipient, Retention, RetentionUse, Text
 from .safety import email_link, escape_markdown, escape_text, link, phone_link
 from .summary import render_summary
-from .words import country, duration, listing, long_date
+from .words import country, duration, listing, long_date, measures_time, sentence_case
 
 SECTION_ORDER = (
     "controller",
@@ -36,6 +36,9 @@ SECTION_ORDER = (
     "changes",
     "contact",
 )
+
+#: Source kinds that are the person (Art. 13): "publicly accessible" (Art. 14(2)(f)) does not apply to them.
+FROM_THE_PERSON = frozenset({"data_subject", "device"})
 
 RIGHTS = ("right_access", "right_rectification", "right_erasure", "right_restriction", "right_portability")
 
@@ -84,7 +87,7 @@ class _Renderer:
             "org_number": escape_text(org.org_number),
             "email": email_link(org.email),
             "rights_email": email_link(notice.rights.contact.email),
-            "response_time": duration(notice.rights.response_time, lang),
+            "response_time": duration(notice.rights.response_time, lang, spelled=True),
             "authority": escape_text(authority.name(lang)),
             "authority_contact": ", ".join(contact_bits),
             "notice_days": str(notice.changes.notice_days),
@@ -117,7 +120,8 @@ class _Renderer:
     def table(self, headers: Iterable[str], rows: Iterable[Iterable[str]]) -> str:
         headers = list(headers)
         lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
-        lines += ["| " + " | ".join(cell or "–" for cell in row) + " |" for row in rows]
+        # Sentence case in every cell: a cell reads as the start of a sentence, whatever the YAML's case.
+        lines += ["| " + " | ".join(sentence_case(cell) if cell else "–" for cell in row) + " |" for row in rows]
         return "\n".join(lines)
 
     def _contact_line(self, email: str | None, phone: str | None) -> str:
@@ -254,7 +258,7 @@ class _Renderer:
                 self.t(s.name),
                 self.label(f"source_{s.kind}"),
                 listing([self.t(n.category(c).name) for c in s.categories], self.lang),
-                self.label("yes") if s.publicly_accessible else self.label("no"),
+                "" if s.kind in FROM_THE_PERSON else self.label("yes") if s.publicly_accessible else self.label("no"),
             ]
             for s in n.sources
         ]
@@ -274,17 +278,38 @@ class _Renderer:
         out = [self.heading(2, "purposes"), self.clause("purposes_intro")]
         for purpose in self.n.purposes:
             out += self.purpose(purpose)
+        return out + self.legal_bases()
+
+    def legal_bases(self) -> list[str]:
+        """Each legal basis (Art. 6) and Art. 9 condition explained once, with the purposes that use it.
+
+        Under every purpose the same paragraph would repeat as often as the basis is used; here the
+        reader learns what "legitimate interests" means once, and each purpose links to it.
+        """
+        used: dict[str, list[Purpose]] = {}
+        for p in self.n.purposes:
+            used.setdefault("basis_" + p.legal_basis, []).append(p)
+        for p in self.n.purposes:
+            if p.art9_basis:
+                used.setdefault("art9_" + p.art9_basis, []).append(p)
+        if not used:
+            return []
+        out = [self.heading(3, "legal_bases")]
+        for ident, purposes in used.items():
+            names = listing([link(p.name(self.lang), "#" + anchor(f"purpose_{p.id}")) for p in purposes], self.lang, distinct=True)
+            explanation = " ".join(self.clause(ident).split())
+            out.append(f"**{self.label(ident)}**  \n{self.label('used_for')}: {names}.  \n{explanation}\n{{#{anchor(ident)}}}")
         return out
 
     def purpose(self, p: Purpose) -> list[str]:
         n = self.n
-        items = [f"- **{self.label('legal_basis')}:** {self.label('basis_' + p.legal_basis)}. {self.clause('basis_' + p.legal_basis)}"]
+        items = [f"- **{self.label('legal_basis')}:** {self.basis_link('basis_' + p.legal_basis)}"]
         if p.legitimate_interest:
             items.append(f"- **{self.label('legitimate_interest')}:** {self.md(p.legitimate_interest)}")
         if p.legal_reference:
             items.append(f"- **{self.label('legal_reference')}:** {self.t(p.legal_reference)}")
         if p.art9_basis:
-            items.append(f"- **{self.label('special_basis')}:** {self.label('art9_' + p.art9_basis)}. {self.clause('art9_' + p.art9_basis)}")
+            items.append(f"- **{self.label('special_basis')}:** {self.basis_link('art9_' + p.art9_basis)}")
         items.append(f"- **{self.label('data_used')}:** {listing([self.t(n.category(c).name) for c in p.categories], self.lang)}")
         items.append(f"- **{self.label('subjects_concerned')}:** {listing([self.t(n.subject(s).name) for s in p.data_subjects], self.lang)}")
         recipients = listing([self.t(n.recipient(r).title) for r in p.recipients], self.lang) or self.label("no_recipients")
@@ -298,6 +323,10 @@ class _Renderer:
         items = [" ".join(item.split()) for item in items]
         return [self.heading(3, f"purpose_{p.id}", self.t(p.name)), self.md(p.description), "\n".join(items)]
 
+    def basis_link(self, ident: str) -> str:
+        """The name of a basis, linked to its one explanation under "The legal bases explained"."""
+        return f"[{self.label(ident)}](#{anchor(ident)})"
+
     def retention_of(self, p: Purpose) -> str:
         """A purpose's retention: one rule, or each rule led by the condition it applies under."""
         return ". ".join(self.retention_use(use) for use in p.retention)
@@ -307,12 +336,15 @@ class _Renderer:
         return f"{self.t(use.condition)}: {phrase}" if use.condition else phrase
 
     def retention_phrase(self, rule: Retention) -> str:
+        """"6 måneder etter at kundeforholdet er avsluttet"; a criterion that counts time is followed by its start as a sentence."""
         if rule.period:
             text = f"{duration(rule.period, self.lang)} {self.label('start_' + rule.start)}"
             if rule.criterion:
-                text += f". {self.t(rule.criterion)}"
+                text += f". {_sentence(self.t(rule.criterion))}"
             return text
-        return f"{self.t(rule.criterion)} ({self.label('start_heading').lower()}: {self.label('start_' + rule.start)})"
+        criterion = _sentence(self.t(rule.criterion))
+        # "Til du melder deg av" needs no start; "normalt etter tre år" does: from when are the years counted?
+        return f"{criterion} {self.label('from_' + rule.start)}" if measures_time(criterion) else criterion
 
     def recipients(self) -> list[str]:
         n = self.n
@@ -326,7 +358,7 @@ class _Renderer:
                     [self.label(k) for k in ("col_recipient", "col_kind", "col_service", "col_location", "col_safeguard")],
                     [
                         [
-                            escape_text(r.name) + (f" ({self.t(r.category)})" if r.category else "") if r.name else self.t(r.category),
+                            self.recipient_cell(r),
                             self.label(f"kind_{r.kind}"),
                             self.t(r.service),
                             listing([country(c, self.lang) for c in r.locations], self.lang),
@@ -362,6 +394,12 @@ class _Renderer:
 
     def countries(self, codes: Iterable[str]) -> str:
         return listing([country(c, self.lang) for c in codes], self.lang)
+
+    def recipient_cell(self, r: Recipient) -> str:
+        """"Category: Name" (so a name ending in a parenthesis gets no second one), the category alone, or the name."""
+        if r.name and r.category:
+            return f"{self.t(r.category)}: {escape_text(r.name)}"
+        return self.t(r.title)
 
     def safeguard_cell(self, r: Recipient) -> str:
         """The safeguard(s) of a recipient, per destination when they differ; empty (a dash) where none is given."""
@@ -447,7 +485,7 @@ class _Renderer:
         out += [self.heading(3, "right_object", self.label("heading_right_object")), self.clause("right_object") + "\n{.notice-highlight}"]
         if self.n.uses_consent:
             out += [self.heading(3, "right_withdraw_consent", self.label("right_withdraw_consent")), self.clause("right_withdraw_consent")]
-        out.append(self.clause("rights_how"))
+        out += [self.heading(3, "rights_how"), self.clause("rights_how")]
         contact = self.n.rights.contact
         extra = []
         if contact.phone:
@@ -473,3 +511,9 @@ class _Renderer:
             lines.append(f"{self.label('dpo')}: {self.values['dpo_contact']}  ")
         lines.append(f"{escape_text(org.address.street)}, {escape_text(org.address.postal_code)} {escape_text(org.address.city)}")
         return [self.heading(2, "contact"), self.clause("contact"), "\n".join(lines)]
+
+
+def _sentence(text: str) -> str:
+    """Company text as a whole sentence: it ends with a full stop unless it has its own end mark."""
+    text = text.strip()
+    return text if not text or text[-1] in ".!?…" else text + "."

@@ -83,6 +83,9 @@ def _problems(document: Document, error: ValidationError) -> list[Problem]:
         fitting = [subs for subs in branches.values() if not any(s.validator == "type" and not s.relative_path for s in subs)]
         if len(fitting) == 1:
             return [p for sub in fitting[0] for p in _problems(document, sub)]
+        if not fitting:  # the value has none of the shapes' types: name them all
+            wanted = [_message(s).split(", got ")[0].removeprefix("expected ") for subs in branches.values() for s in subs if s.validator == "type" and not s.relative_path]
+            return [document.problem(path, f"expected {' or '.join(dict.fromkeys(wanted))}, got {_describe(error.instance)}")]
     return [document.problem(path, _message(error))]
 
 

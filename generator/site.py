@@ -32,6 +32,7 @@ def build_site(config_file: Path, *, site_dir: Path | None = None, strict: bool 
     from mkdocs.exceptions import MkDocsException
 
     _quiet_mkdocs()
+    end_of_life_notice()
     config = _load_config(config_file, strict=strict)
     target = Path(site_dir or config.site_dir).resolve()
     staging = staging_dir(target)
@@ -51,10 +52,28 @@ def build_site(config_file: Path, *, site_dir: Path | None = None, strict: bool 
 def serve_site(config_file: Path, *, dev_addr: str | None = None) -> None:
     from mkdocs.commands.serve import serve
 
+    end_of_life_notice()
     _load_config(config_file)  # report a missing or broken config as one line
     serve(config_file=str(config_file), dev_addr=dev_addr, livereload=True)
 
 
+END_OF_LIFE = (
+    "Material for MkDocs reaches end of life on May 5, 2027 (critical fixes until then); MkDocs 2 and "
+    "Zensical cannot run this plugin. privacy-notice pins mkdocs<2 and mkdocs-material<10, and "
+    "`privacy-notice pages OUT/` writes the pages for another engine (README: \"MkDocs 2, Zensical and "
+    "Material's end of life\"). Set NO_MKDOCS_2_WARNING=1 to hide this notice."
+)
+
+
+def end_of_life_notice() -> None:
+    """Material prints its end-of-life warning only when run as `mkdocs`; our commands must not hide
+    it, so they show it in their own words, with what this project does about it."""
+    import os
+    import sys
+
+    if not os.environ.get("NO_MKDOCS_2_WARNING"):
+        print(END_OF_LIFE, file=sys.stderr)
+
+
 def _quiet_mkdocs() -> None:
-    # Material's end-of-life notice is shown, not hidden: README "MkDocs 2, Zensical and Material's end of life".
     logging.basicConfig(format="%(levelname)s - %(message)s", level=logging.INFO)

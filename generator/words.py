@@ -28,8 +28,12 @@ def long_date(value: dt.date | str, lang: str) -> str:
     return format_date(value, format="long", locale=_locale(lang))
 
 
-def duration(value: str, lang: str) -> str:
-    """P5Y -> "5 år" / "5 years"; P1Y6M -> "1 år og 6 måneder"; "session" -> until the browser closes."""
+def duration(value: str, lang: str, *, spelled: bool = False) -> str:
+    """P5Y -> "5 år" / "5 years"; P1Y6M -> "1 år og 6 måneder"; "session" -> until the browser closes.
+
+    spelled: numbers up to twelve in words, as running text wants them ("innen én måned", "within
+    one month"); tables keep figures, which are quicker to compare down a column.
+    """
     if value == "session":
         return label("session", lang)
     match = _DURATION.match(value)
@@ -40,15 +44,69 @@ def duration(value: str, lang: str) -> str:
         count = match.group(unit)
         if count is not None:
             n = int(count)
-            parts.append(f"{n} {label(f'unit_{unit}_one' if n == 1 else f'unit_{unit}_other', lang)}")
+            number = _spelled(n, unit, lang) if spelled else str(n)
+            parts.append(f"{number} {label(f'unit_{unit}_one' if n == 1 else f'unit_{unit}_other', lang)}")
     return listing(parts, lang)
 
 
-def listing(items: list[str], lang: str) -> str:
-    """a, b og c / a, b and c."""
+#: Numbers in words; bokmål "én"/"ett" agrees with the unit's gender (én måned, ett år).
+_NUMBERS = {
+    "nb": ("null", "én", "to", "tre", "fire", "fem", "seks", "sju", "åtte", "ni", "ti", "elleve", "tolv"),
+    "en": ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"),
+}
+_NEUTER = {"nb": {"year"}}
+
+
+def _spelled(n: int, unit: str, lang: str) -> str:
+    if not 0 < n < len(_NUMBERS.get(lang, ())):
+        return str(n)
+    if n == 1 and unit in _NEUTER.get(lang, ()):
+        return "ett"
+    return _NUMBERS[lang][n]
+
+
+#: The word that joins the last item, as Babel writes it for each language.
+_CONJUNCTION = {"nb": "og", "en": "and"}
+
+
+def listing(items: list[str], lang: str, *, distinct: bool = False) -> str:
+    """a, b og c / a, b and c, written so the reader can always tell where one item ends.
+
+    When one item holds the joining word itself ("søknad og CV"), the last item is set off with a comma
+    before the conjunction ("kontaktopplysninger, søknad og CV, og helseopplysninger"); when several do,
+    or the last of three or more does, or an item holds a comma, items are separated by semicolons
+    ("navn og kontaktopplysninger; personnummer; og IP-adresse og informasjonskapsler").
+    distinct: the items are already told apart (each one a link), so the plain form is clear. Both are the usual remedies in bokmål
+    (Språkrådet: komma foran «og» for å unngå misforståelse) and in English (serial comma, semicolons).
+    """
     from babel.lists import format_list
 
-    return format_list(list(items), locale=_locale(lang)) if items else ""
+    items = [i for i in items if i]
+    if len(items) < 2:
+        return items[0] if items else ""
+    if distinct:
+        return format_list(items, locale=_locale(lang))
+    word = _CONJUNCTION.get(lang, "and")
+    joined = [i for i, item in enumerate(items) if _holds_conjunction(item, lang)]
+    if any(_holds_separator(i) for i in items) or len(joined) > 1 or joined == [len(items) - 1] and len(items) > 2:
+        return "; ".join(items[:-1]) + f"; {word} {items[-1]}"
+    if joined:
+        return ", ".join(items[:-1]) + f", {word} {items[-1]}"
+    return format_list(items, locale=_locale(lang))
+
+
+_ENTITY = re.compile(r"&(?:[a-zA-Z]+|#[0-9]+|#x[0-9a-fA-F]+);")
+
+
+def _holds_separator(item: str) -> bool:
+    """A comma or semicolon a reader sees (the ; of an escaped &amp; is not one)."""
+    visible = _ENTITY.sub("", item)
+    return "," in visible or ";" in visible
+
+
+def _holds_conjunction(item: str, lang: str) -> bool:
+    word = _CONJUNCTION.get(lang, "and")
+    return re.search(rf"(?<!\w){word}(?!\w)", item, re.IGNORECASE) is not None
 
 
 @lru_cache(maxsize=None)
@@ -64,6 +122,35 @@ def _territories(lang: str) -> dict[str, str]:
     return dict(_locale(lang).territories)
 
 
+#: English country names that take "the" in running text ("Ireland and the United States").
+_WITH_ARTICLE_EN = frozenset({"AE", "BS", "CF", "DO", "FK", "FO", "GB", "GM", "KM", "KY", "MH", "MV", "NL", "PH", "SB", "SC", "TC", "US", "VG"})
+
+
 def country(code: str, lang: str) -> str:
-    """NO -> Norge / Norway; unknown codes are shown as written."""
-    return _territories(lang).get(code, code)
+    """NO -> Norge / Norway, US -> USA / the United States; unknown codes are shown as written."""
+    name = _territories(lang).get(code, code)
+    if lang == "en" and code in _WITH_ARTICLE_EN:
+        return "the " + name
+    return name
+
+
+#: A duration in words or figures: "tre år", "12 months", "ett år etter at du svarte".
+_MEASURE = re.compile(
+    r"\d|\b(?:år|måned|måneder|uke|uker|dag|dager|døgn|year|years|month|months|week|weeks|day|days)\b", re.IGNORECASE
+)
+
+
+def measures_time(text: str) -> bool:
+    """Does a retention criterion count time ("normalt etter tre år"), so that its start event matters?"""
+    return _MEASURE.search(text) is not None
+
+
+def sentence_case(text: str) -> str:
+    """The first letter upper-case, for a table cell or a list item that starts a sentence.
+
+    A first word with a capital inside ("iPhone", "eBay") or no letter first (`code`, a figure) is left alone.
+    """
+    first = text.split(" ", 1)[0]
+    if not text or not text[0].isalpha() or not text[0].islower() or any(c.isupper() for c in first[1:]):
+        return text
+    return text[0].upper() + text[1:]

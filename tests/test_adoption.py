@@ -4,11 +4,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import example, given
+from hypothesis import strategies as st
 from mkdocs.config import load_config
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import get_files
@@ -53,7 +58,7 @@ def test_init_never_replaces_a_file(tmp_path, capsys):
     out = capsys.readouterr().out
     assert (tmp_path / "mkdocs.yml").read_text() == "site_name: Ours\n"
     assert (tmp_path / ".gitignore").read_text() == "node_modules/\n"
-    assert f"kept  {tmp_path / 'mkdocs.yml'}" in out and "add site/ and records/" in out
+    assert f"kept  {tmp_path / 'mkdocs.yml'}" in out and "add site/ and records/" in out and "add the plugin" in out
     (tmp_path / "content" / "notice.yaml").write_text("edited\n")
     assert main(["init", str(tmp_path)]) == 0
     assert (tmp_path / "content" / "notice.yaml").read_text() == "edited\n"
@@ -169,6 +174,20 @@ def test_a_prefix_that_is_not_a_site_path_is_refused(tmp_path, prefix):
     assert result.returncode != 0 and "not a site path" in result.stderr
 
 
+def test_a_content_folder_inside_docs_publishes_no_source_file(tmp_path):
+    """content: docs/privacy — the YAML, the release log, frozen versions and records stay out of the site."""
+    content = f.write_content(tmp_path / "docs" / "privacy")
+    make_release(content, effective=dt.date(2025, 1, 1), announced=dt.date(2024, 12, 1))
+    (tmp_path / "docs" / "about.md").write_text("# About us\n")
+    config = tmp_path / "mkdocs.yml"
+    config.write_text("site_name: T\nsite_url: https://example.org/\ntheme:\n  name: material\nplugins:\n  - privacy-notice:\n      content: docs/privacy\n      prefix: privacy\n      records_dir: docs/records\n")
+    build(config, today="2026-01-01")
+    published = {p.relative_to(tmp_path / "site").as_posix() for p in (tmp_path / "site").rglob("*") if p.is_file()}
+    assert "about/index.html" in published and "privacy/nb/versions/1/index.html" in published
+    leaked = [p for p in published if p.endswith((".yaml", ".yml")) or "/releases/" in p or p.startswith("records/") or "nb.md" in p]
+    assert leaked == []
+
+
 def test_the_plugin_never_replaces_a_page_the_site_has(tmp_path):
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "index.md").write_text("# Our documentation\n")
@@ -238,17 +257,30 @@ def test_pages_writes_exactly_what_the_plugin_hands_mkdocs(released, tmp_path, c
     assert written == handed and "privacy/nb/versions/2/index.md" in written
     front, _ = re.match(r"^---\n(.*?)\n---\n(.*)$", written["privacy/en/index.md"], re.S).groups()
     assert yaml.safe_load(front)["lang"] == "en"
-    assert main(["pages", str(out), "-f", str(config)]) == 2  # never into a folder with files
-    assert "not an empty folder" in capsys.readouterr().err
+    assert main(["pages", str(out), "-f", str(config)]) == 0  # its own earlier output is replaced
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "mine.txt").write_text("keep")
+    assert main(["pages", str(other), "-f", str(config)]) != 0  # never a folder it did not write
+    assert "not empty" in capsys.readouterr().err and (other / "mine.txt").read_text() == "keep"
 
 
-def test_front_matter_survives_hostile_titles(tmp_path):
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc"))))
+@example("---")
+@example("a\n---\nb")
+@example("...\n")
+@example("x: y")
+@example("'\"")
+@example("\u2028 \u2029")
+@example("!!python/name:os.system")
+def test_front_matter_reads_back_as_mkdocs_reads_it(title):
+    from mkdocs.utils.meta import get_data
+
     from generator.pages import Page, source
 
-    for title in ["---", "a\n---\nb", "x: y", "'\"", "…\u2028\x85", "!!python/name:os.system"]:
-        text = source(Page("nb/index.md", "nb", "current", title, "body\n", {"status": "current"}))
-        front = re.match(r"^---\n(.*?\n)---\n", text, re.S).group(1)
-        assert yaml.safe_load(front)["title"] == title
+    text = source(Page("nb/index.md", "nb", "current", title, "# Body\n", {"status": "current"}))
+    body, meta = get_data(text)
+    assert meta["title"] == title and meta["lang"] == "nb" and body.strip() == "# Body"
 
 
 # --- the site stays current by itself -----------------------------------------------------------
@@ -272,3 +304,24 @@ def test_the_daily_rebuild_switches_to_a_version_on_its_effective_date(tmp_path)
     assert "Version 2" in after and "Version 1" not in after.split("Version 2")[0]
     versions = page(tmp_path / "site", "en/versions/index.html").text
     assert versions.index("Version 2") < versions.index("Version 1")
+
+
+def test_the_pages_folder_builds_without_the_plugin(released, tmp_path, capsys):
+    """The engine exit: MkDocs alone (no privacy-notice plugin) builds the written pages, each in its
+    language, with every released version and no broken link (strict)."""
+    config = site(released)
+    out = released / "pages"
+    assert main(["pages", str(out), "-f", str(config)]) == 0
+    plain = released / "plain.yml"
+    plain.write_text(
+        "site_name: T\nsite_url: https://example.org/\ndocs_dir: pages\nsite_dir: plain-site\n"
+        f"theme:\n  name: material\n  custom_dir: {theme_dir()}\n  font: false\n"
+        "markdown_extensions:\n  - tables\n  - attr_list\n  - toc:\n      permalink: true\n"
+        "validation:\n  omitted_files: ignore\n"
+    )
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(plain)], capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert result.returncode == 0, result.stderr
+    built = released / "plain-site"
+    assert page(built, "nb/versions/2/index.html").find("html")[0]["lang"] == "nb"
+    assert page(built, "en/index.html").find("html")[0]["lang"] == "en"
+    assert (built / "en/feed.xml").is_file() and (built / "versions/1.json").is_file()

@@ -227,7 +227,7 @@ def test_art_49_derogation_for_a_routine_processor(tmp_path):
     assert findings(tmp_path, d) == []
 
 
-@pytest.mark.parametrize(("period", "fires"), [("P3Y", True), ("P4Y11M", True), ("P5Y", False), ("P7Y", False)])
+@pytest.mark.parametrize(("period", "fires"), [("P3Y", True), ("P4Y11M", True), ("P3Y6M", False), ("P42M", False), ("P5Y", False), ("P7Y", False)])
 def test_accounting_retention_under_five_years(tmp_path, period, fires):
     d = f.data()
     d["retention"][1]["period"] = period  # cites bokføringsloven § 13

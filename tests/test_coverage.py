@@ -68,7 +68,7 @@ CASES = {
     "art13_2_d_complaint_sa": (None, lambda l: ["Datatilsynet", "postkasse@datatilsynet.no", "+47 22 39 69 00"]),
     "art13_2_e_provision_requirement": (None, lambda l: [label("provision", l), {"nb": "Da kan vi ikke hjelpe deg.", "en": "Then we cannot help you."}[l]]),
     "art13_2_f_automated_decisions": (with_(automated_decisions=DECISION), lambda l: [{"nb": "poengmodell", "en": "a scoring model"}[l], {"nb": "manuell vurdering", "en": "human review"}[l]]),
-    "art14_2_f_source": (lambda d: d["sources"].append(BRREG) or d, lambda l: [{"nb": "Enhetsregisteret", "en": "the Central Coordinating Register"}[l], label("col_publicly_accessible", l)]),
+    "art14_2_f_source": (lambda d: d["sources"].append(BRREG) or d, lambda l: [{"nb": "Enhetsregisteret", "en": "Central Coordinating Register"}[l], label("col_publicly_accessible", l)]),
     "art13_3_further_processing": (None, lambda l: [label("heading_changes", l), fragment("changes", l)]),
 }
 

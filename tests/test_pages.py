@@ -109,7 +109,7 @@ def test_what_changed_speaks_plainly_and_labels_both_links(pages):
 def test_sub_processor_page_announces_additions_with_their_date_and_escapes_names(pages):
     text = pages["en/subprocessors/index.md"].content
     announced = text[text.index("{#announced}") :]
-    assert "**Postmark &lt;b&gt;Ltd&lt;/b&gt;** becomes a sub-processor on 1 March 2026 (sending e-mail, United States)." in announced
+    assert "**Postmark &lt;b&gt;Ltd&lt;/b&gt;** becomes a sub-processor on 1 March 2026 (sending e-mail, the United States)." in announced
     assert "Announced on 15 December 2025." in announced
     assert text.index("{#announced}") < text.index("{#subprocessor-changes}")  # before how to object
     assert "Postmark" not in text[: text.index("{#announced}")]  # today's list is today's

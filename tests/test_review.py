@@ -84,9 +84,13 @@ def test_no_workflow_runs_fork_code_with_a_write_token():
 
 
 def test_pages_workflow_deploys_with_minimal_permissions():
-    # pages.yml calls the reusable notice-publish.yml, which holds the jobs.
-    text = (REPO / ".github/workflows/notice-publish.yml").read_text(encoding="utf-8")
-    assert "actions/upload-pages-artifact" in text and "actions/deploy-pages" in text
-    assert "pages: write" in text and "id-token: write" in text
-    top = text[: text.index("\njobs:")]
-    assert "\npermissions: {}" in top
+    """pages.yml calls the reusable notice-publish.yml; the deploy permissions sit on its deploy job only."""
+    import yaml
+
+    flow = yaml.safe_load((REPO / ".github/workflows/notice-publish.yml").read_text(encoding="utf-8"))
+    uses = [step.get("uses", "") for job in flow["jobs"].values() for step in job["steps"]]
+    assert any(u.startswith("actions/upload-pages-artifact@") for u in uses) and any(u.startswith("actions/deploy-pages@") for u in uses)
+    assert flow["jobs"]["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
+    assert flow["jobs"]["build"]["permissions"] == {"contents": "read"}
+    for name in ("notice-publish.yml", "pages.yml"):
+        assert yaml.safe_load((REPO / ".github/workflows" / name).read_text(encoding="utf-8"))["permissions"] == {}, name

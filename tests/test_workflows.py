@@ -121,3 +121,16 @@ def test_the_callers_init_writes_use_inputs_the_reusable_workflows_have():
             assert set(job.get("with", {})) <= set(called["on"]["workflow_call"]["inputs"])
             needed = {k for j in called["jobs"].values() for k in (j.get("permissions") or {})}
             assert needed <= set(job["permissions"]), name
+
+
+def test_workflow_files_are_valid_github_workflows(tmp_path):
+    """Against the GitHub workflow schema check-jsonschema ships (offline), ours and the ones init writes."""
+    cli = Path(sys.executable).parent / "check-jsonschema"
+    if not cli.exists():
+        pytest.skip("check-jsonschema is not installed (it is in the test extra)")
+    for name, text in starter_files(site_url=None, site_name="x").items():
+        if name.startswith(".github/workflows/"):
+            (tmp_path / Path(name).name).write_text(text)
+    files = [*map(str, WORKFLOWS.glob("*.yml")), *map(str, tmp_path.glob("*.yml"))]
+    result = subprocess.run([str(cli), "--builtin-schema", "vendor.github-workflows", *files], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
