@@ -313,13 +313,13 @@ def test_table_of_contents_is_reachable_at_every_width(site, browser, width):
         summary = toc.locator("summary")
         summary.focus()
         page.keyboard.press("Enter")  # keyboard only: open it, go to the first entry, follow it
-        link = toc.get_by_role("link", name="Your rights")
+        link = toc.get_by_role("link", name="Your rights", exact=True)
         assert link.is_visible()
         link.focus()
         page.keyboard.press("Enter")
     else:
         assert page.locator("nav.notice-toc").is_hidden()
-        link = page.locator(".md-sidebar--secondary").get_by_role("link", name="Your rights")
+        link = page.locator(".md-sidebar--secondary").get_by_role("link", name="Your rights", exact=True)
         assert link.is_visible()
         link.focus()
         page.keyboard.press("Enter")
