@@ -17,7 +17,10 @@ differ only there, and the language switch always lands on the same page):
     /versions/N.jsonld             version N in W3C DPV terms (JSON-LD)
     /LANG/draft/                   the working copy, only while previewing (`mkdocs serve`)
 
-Released versions are shown from their frozen text; only the banner and the links above it are added.
+Released versions are shown from their frozen text; only the banner and the links above it are added,
+and on /LANG/ the short layer when the version was frozen before it existed (summary.insert_summary).
+Each page's metadata carries what the theme shows around the text: the version and the dates it is in
+force for the print footer, and what search should find (superseded versions are left out).
 """
 
 from __future__ import annotations
