@@ -124,3 +124,17 @@ def test_sub_processor_feed_per_language(pages):
         assert "<b>" in entry.find("a:summary", ATOM).text  # XML-escaped in the file, the name as written once parsed
         assert entry.find("a:link", ATOM).get("href") == f"https://example.org/p/{lang}/versions/3/changes/"
         assert root.find("a:link[@rel='self']", ATOM).get("href") == f"https://example.org/p/{lang}/subprocessors/feed.xml"
+
+
+def test_a_text_frozen_before_the_short_layer_gets_it_after_its_version_header():
+    from generator.render import Stamp
+    from generator.summary import insert_summary
+
+    notice = f.notice()
+    text = render_notice(notice, "nb", Stamp(1, dt.date(2025, 1, 1), dt.date(2024, 12, 1)))
+    summary = render_summary(notice, "nb")
+    frozen = text.replace(summary + "\n\n", "")  # as released before the short layer existed
+    assert "{#summary}" not in frozen
+    shown = insert_summary(frozen, notice, "nb")
+    assert shown.index("{.notice-stamp}") < shown.index("## Kort fortalt {#summary}") < shown.index("{#controller}")
+    assert insert_summary(shown, notice, "nb") == shown  # never twice
