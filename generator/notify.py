@@ -24,7 +24,7 @@ from .diff import Change, Diff
 from .escape import email_header, email_markdown, html_attribute, html_text
 from .model import Notice, Purpose, Recipient, Retention, RetentionUse, Text
 from .releases import Release, ReleaseLog
-from .words import country, duration, listing, long_date, measures_time, sentence_case
+from .words import country, duration, full_stop, listing, long_date, retention_words, sentence_case
 
 FORMATS = ("markdown", "text", "html")
 
@@ -146,10 +146,7 @@ class _Teller:
 
     def sentence(self, t: Text | None) -> str:
         """Company text told as a sentence of its own: a capital first, an end mark last."""
-        text = " ".join(self.text(t).split())
-        if text and text[-1] not in ".!?…":
-            text += "."
-        return sentence_case(text)
+        return sentence_case(full_stop(" ".join(self.text(t).split())))
 
     def places(self, codes: Iterable[str]) -> str:
         return listing([country(c, self.lang) for c in codes], self.lang)
@@ -174,12 +171,7 @@ class _Teller:
         return label(f"plain_basis_{ident}", self.lang)
 
     def retention_words(self, rule: Retention) -> str:
-        if rule.period:
-            return f"{duration(rule.period, self.lang)} {label('start_' + rule.start, self.lang)}"
-        criterion = self.text(rule.criterion).strip()
-        if criterion and criterion[-1] not in ".!?":
-            criterion += "."
-        return f"{criterion} {label('from_' + rule.start, self.lang)}" if measures_time(criterion) else criterion
+        return retention_words(rule.period, self.text(rule.criterion), rule.start, self.lang)
 
     def quoted(self, name: str) -> str:
         """A purpose's name inside a sentence: «Nyhetsbrev» / “Newsletter”."""
@@ -332,7 +324,7 @@ class _Teller:
                 if ident in self.told_rules:
                     return None
                 self.told_rules.add(ident)
-                rules = lambda notice, p: " ".join(_period(self.use_words(notice, u)) for u in p.retention)  # noqa: E731
+                rules = lambda notice, p: " ".join(full_stop(self.use_words(notice, u)) for u in p.retention)  # noqa: E731
                 return Item(title, (Fill("notify_retention_rules", {"new": rules(self.new, new_p), "old": rules(self.old, old_p)}),))
             old_use, new_use = old_p.retention[0], new_p.retention[0]
             old, new = self.old.retention_rule(old_use.rule), self.new.retention_rule(new_use.rule)
@@ -420,11 +412,6 @@ class _Letter:
         subject = email_header(self.fill("notify_subject", str))
         head = f'<!DOCTYPE html>\n<html lang="{self.lang}">\n<head>\n<meta charset="utf-8">\n<title>{html_text(subject)}</title>\n</head>\n<body>\n'
         return head + "\n".join(out) + "\n</body>\n</html>\n"
-
-
-def _period(text: str) -> str:
-    text = text.strip()
-    return text if not text or text[-1] in ".!?…" else text + "."
 
 
 def _wrap(text: str, first: str = "", rest: str = "") -> str:

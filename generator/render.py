@@ -19,7 +19,7 @@ from .clauses import clause, label
 from .model import Notice, Purpose, Recipient, Retention, RetentionUse, Text
 from .safety import email_link, escape_markdown, escape_text, link, phone_link
 from .summary import render_summary
-from .words import country, duration, listing, long_date, measures_time, sentence_case
+from .words import country, duration, listing, long_date, retention_words, sentence_case
 
 SECTION_ORDER = (
     "controller",
@@ -336,15 +336,7 @@ class _Renderer:
         return f"{self.t(use.condition)}: {phrase}" if use.condition else phrase
 
     def retention_phrase(self, rule: Retention) -> str:
-        """"6 måneder etter at kundeforholdet er avsluttet"; a criterion that counts time is followed by its start as a sentence."""
-        if rule.period:
-            text = f"{duration(rule.period, self.lang)} {self.label('start_' + rule.start)}"
-            if rule.criterion:
-                text += f". {_sentence(self.t(rule.criterion))}"
-            return text
-        criterion = _sentence(self.t(rule.criterion))
-        # "Til du melder deg av" needs no start; "normalt etter tre år" does: from when are the years counted?
-        return f"{criterion} {self.label('from_' + rule.start)}" if measures_time(criterion) else criterion
+        return retention_words(rule.period, self.t(rule.criterion), rule.start, self.lang)
 
     def recipients(self) -> list[str]:
         n = self.n
@@ -512,8 +504,3 @@ class _Renderer:
         lines.append(f"{escape_text(org.address.street)}, {escape_text(org.address.postal_code)} {escape_text(org.address.city)}")
         return [self.heading(2, "contact"), self.clause("contact"), "\n".join(lines)]
 
-
-def _sentence(text: str) -> str:
-    """Company text as a whole sentence: it ends with a full stop unless it has its own end mark."""
-    text = text.strip()
-    return text if not text or text[-1] in ".!?…" else text + "."

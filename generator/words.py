@@ -145,6 +145,23 @@ def measures_time(text: str) -> bool:
     return _MEASURE.search(text) is not None
 
 
+def full_stop(text: str) -> str:
+    """Text as a whole sentence: it ends with a full stop unless it has its own end mark."""
+    text = text.strip()
+    return text if not text or text[-1] in ".!?…" else text + "."
+
+
+def retention_words(period: str | None, criterion: str, start: str, lang: str) -> str:
+    """"6 måneder etter at kundeforholdet er avsluttet"; a criterion that counts time is followed by its
+    start as a sentence ("... normalt etter tre år. Tiden regnes fra da avtalen ble avsluttet."), one
+    that does not ("Til du melder deg av.") stands alone. `criterion` must already suit the output."""
+    if period:
+        text = f"{duration(period, lang)} {label('start_' + start, lang)}"
+        return f"{text}. {full_stop(criterion)}" if criterion else text
+    criterion = full_stop(criterion)
+    return f"{criterion} {label('from_' + start, lang)}" if measures_time(criterion) else criterion
+
+
 def sentence_case(text: str) -> str:
     """The first letter upper-case, for a table cell or a list item that starts a sentence.
 

@@ -6,6 +6,12 @@ from pathlib import Path
 from typing import Callable
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Property tests assert what is true of any input, not how fast one example runs: on a loaded 2-core
+# CI machine a per-example deadline fails tests at random, so no deadline and no "too slow" check.
+settings.register_profile("default", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("default")
 
 from tests.notice_text import minimal_text as _minimal_text
 from tests.notice_text import replace_once

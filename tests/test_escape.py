@@ -123,7 +123,8 @@ def test_email_markdown_renders_as_its_own_text(value):
     assert kinds <= {"text"}, kinds  # no link, image, emphasis, code, html, break
     shown = "".join(child.content for t in inline for child in t.children)
     expected = " ".join(escape._LINE_BREAKS.sub(" ", escape._clean(value)).split())
-    assert shown.replace("\u2060", "") == expected
+    # The escaper adds word joiners (U+2060) to break up addresses; the input may hold some of its own.
+    assert shown.replace("\u2060", "") == expected.replace("\u2060", "")
 
 
 @given(TEXT)

@@ -289,3 +289,9 @@ def test_a_recipient_given_as_a_category_and_a_conditional_retention_rule_are_to
             " Før: 3 år etter siste kontakt.") in found["nb"]
     assert found["nb"].count("* Kundeservice:") == 1
     assert "* Our auditor: Audits our annual accounts." in found["en"]
+
+
+def test_notify_refuses_a_language_the_version_is_not_published_in(tmp_path):
+    content, _ = release_pair(tmp_path, processor_and_longer_retention)
+    out = subprocess.run([CLI, "notify", "--content", str(content), "--site-url", SITE, "--lang", "de"], capture_output=True, text=True)
+    assert out.returncode == 2 and "--lang de" in out.stderr and "nb, en" in out.stderr and out.stdout == ""

@@ -8,10 +8,13 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from generator.clauses import clause
 from generator.content import load_notice
 from generator.render import render_notice
+from generator.words import listing
 from tests import factories as f
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -156,3 +159,26 @@ def test_a_criterion_that_counts_no_time_has_no_start_sentence():
     nb, en = (render_notice(f.notice(d), lang) for lang in LANGS)
     assert "| Kundeservice | Til du melder deg av. | – |" in nb and "Tiden regnes fra" not in nb
     assert "| Customer service | Until you unsubscribe. | – |" in en and "The period runs from" not in en
+
+
+def _split(text: str, word: str) -> list[str]:
+    """How a reader splits a list back into its items, reading the separators listing() chose."""
+    if "; " in text:
+        *head, last = text.split("; ")
+        return head + [last.removeprefix(f"{word} ")]
+    if f", {word} " in text:
+        before, last = text.rsplit(f", {word} ", 1)
+        return before.split(", ") + [last]
+    head, _, last = text.rpartition(f" {word} ")
+    return (head.split(", ") if head else []) + [last]
+
+
+_WORDS = st.sampled_from(["navn", "CV", "søknad", "IP-adresse", "og", "e-post", "kontakt,", "data"])
+_ITEMS = st.lists(st.lists(_WORDS, min_size=1, max_size=4).map(" ".join), min_size=2, max_size=5).filter(
+    lambda items: all(not i.startswith("og") and not i.endswith((" og", ",")) and i != "og" for i in items)
+)
+
+
+@given(_ITEMS)
+def test_every_list_can_be_split_back_into_its_items(items):
+    assert _split(listing(items, "nb"), "og") == items
