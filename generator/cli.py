@@ -50,13 +50,20 @@ def _parser() -> argparse.ArgumentParser:
     diff = commands.add_parser(
         "diff",
         help="compare the content with the latest release or a git ref, for legal review",
-        description="Compare the working content with the latest release (default), a notice file, or the notice at a git ref.",
-        epilog="Exit status: 0 no significant change, 3 significant change (customers must be notified), 1 invalid content, 2 wrong usage.",
+        description=(
+            "Compare the text readers see now (the latest release as published) with the text the next release would "
+            "publish: content changes and standard-wording changes, classified. With --base, first what the content "
+            "changes against that git ref or notice file, then the next release."
+        ),
+        epilog=(
+            "Exit status: 0 no significant change, 3 significant change (customers must be notified), 1 invalid content, "
+            "2 wrong usage. With --base the status is that of the changes against the base."
+        ),
     )
     diff.add_argument("--content", default="content", type=Path, help="content folder (default: content)")
     diff.add_argument("--base", help="a git ref (e.g. origin/main) or a notice file/folder to compare against (default: the latest release)")
     diff.add_argument("--format", choices=("markdown", "text", "json"), default="text", help="output format (default: text)")
-    diff.add_argument("--limit", type=int, help="markdown only: cut the report at section boundaries to at most this many characters")
+    diff.add_argument("--limit", type=int, help="markdown only: at most this many characters (at least 1000); headlines and change tables stay whole, the text is cut section by section")
     diff.add_argument("--full-url", help="with --limit: where the full report is, linked from the cut")
 
     release = commands.add_parser(
@@ -260,22 +267,25 @@ def _diff(args: argparse.Namespace) -> int:
     from .content import load_notice, locate_content
     from .diff import diff
     from .releases import load_verified_log
-    from .review import FORMATS, fit, review
+    from .review import FORMATS, fit, review, review_release
     from .vcs import notice_at_ref
 
     paths = locate_content(args.content)
     notice = load_notice(args.content)
-    if args.base is None:
-        latest = load_verified_log(paths.root, latest_only=True).latest  # check and build verify every version
-        base, label = (latest.notice, f"version {latest.version}") if latest else (None, "nothing (no release yet)")
-    elif Path(args.base).exists():
-        base, label = load_notice(Path(args.base)), args.base
-    else:
-        base, label = notice_at_ref(args.base, paths.notice), args.base
-    changes = diff(base, notice)
-    report = review(base, notice, changes, base_label=label, today=_today())
+    latest = load_verified_log(paths.root, latest_only=True).latest  # check and build verify every version
+    today = _today()
+    report = review_release(latest, notice, today=today)
+    if args.base is not None:
+        is_file = Path(args.base).exists()
+        base = load_notice(Path(args.base)) if is_file else notice_at_ref(args.base, paths.notice)
+        report = review(
+            base, notice, diff(base, notice), base_label=args.base, today=today,
+            after=latest.effective if latest else None, branch=not is_file, next_release=report,
+        )
     output = FORMATS[args.format](report)
-    if args.limit and args.format == "markdown":
+    if args.limit is not None and args.format == "markdown":
+        if args.limit < 1000:
+            raise UsageError(f"--limit {args.limit}: give at least 1000 characters")
         output = fit(output, args.limit, args.full_url)
     _out(output, end="")
     return EXIT_SIGNIFICANT if report.notification_required else EXIT_OK

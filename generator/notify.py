@@ -121,7 +121,7 @@ def told_once(changes: Diff) -> list[Change]:
     return [
         c
         for c in changes.significant
-        if not (c.rule in ("recipient_added", "transfer_added") and c.key.removeprefix("recipients.") in new_sub_processors)
+        if not (c.rule in ("recipient_added", "recipient_added_abroad", "transfer_added") and c.key.removeprefix("recipients.") in new_sub_processors)
     ]
 
 
@@ -191,8 +191,8 @@ class _Teller:
         head, ident, attr = parts[0], parts[1] if len(parts) > 1 else "", ".".join(parts[2:])
         rule = c.rule
 
-        if head == "recipients" and not attr and rule in ("recipient_added", "transfer_added"):
-            return "recipients", [self.recipient(self.new.recipient(ident))]
+        if head == "recipients" and (not attr and rule in ("recipient_added", "recipient_added_abroad", "transfer_added") or rule == "party_identity"):
+            return "recipients", [self.recipient(self.new.recipient(ident))]  # a party renamed under the same id is a new one
         if head == "sub_processors" and rule == "sub_processor_added":
             return "sub_processors", [self.recipient(self.new.recipient(ident))]
         if head == "purposes" and attr == "recipients":
@@ -256,6 +256,17 @@ class _Teller:
             if category.special:
                 sentences.append(Fill("notify_special"))
             return "data", [Item(sentence_case(self.text(category.name)), tuple(sentences))]
+        if head == "sources" and rule == "source_changed":
+            source = self.find(self.new.sources, ident)
+            values = {"new": c.new.get(self.lang, ""), "old": c.old.get(self.lang, "")}
+            return "sources", [Item(sentence_case(self.text(source.name)), (Fill("notify_source_changed", values),))]
+        if head == "purposes" and rule == "requirement_changed":
+            return "purposes", [Item(self.text(self.find(self.new.purposes, ident).name), (Fill("notify_requirement", {"new": c.new.get(self.lang, "")}),))]
+        if rule == "representative_changed":
+            return "controller", [Item("", (Fill("notify_representative", {"new": c.new.get(self.lang, "")}),))]
+        if head == "cookies" and rule == "party_identity":
+            cookie = self.find(self.new.cookies, ident)
+            return "cookies", [Item(f"{ident} ({cookie.provider})", (Fill("notify_cookie_added", {"purpose": self.sentence(cookie.purpose)}),))]
         if head == "sources" and attr == "purposes":
             old_s, source = self.find(self.old.sources, ident), self.find(self.new.sources, ident)
             added = self.names(self.text(p.name) for p in self.new.purposes if p.id in source.purposes and p.id not in old_s.purposes)
@@ -281,11 +292,11 @@ class _Teller:
             return "decisions", [Item(self.text(d.name), (Fill("notify_decision_added", {"significance": self.sentence(d.significance)}),))]
         if head == "marketing":
             return "marketing", [Item("", (Fill("notify_marketing_added", {"opt_out": self.text(self.new.marketing.opt_out) if self.new.marketing else ""}),))]
-        if head == "organisation" and ident == "identity":
+        if rule == "controller_identity":
             values = {"new": self.new.organisation.name, "number": self.new.organisation.org_number, "old": self.old.organisation.name}
             return "controller", [Item("", (Fill("notify_controller", values),))]
-        if head == "joint_controllers" and rule == "joint_controller_added":
-            j = self.find(self.new.organisation.joint_controllers, ident)
+        if rule == "joint_controller_added" or rule == "party_identity" and "joint_controllers" in parts:
+            j = self.find(self.new.organisation.joint_controllers, parts[parts.index("joint_controllers") + 1])
             return "controller", [Item(self.text(j.name), (Fill("notify_joint_controller", {"arrangement": self.sentence(j.arrangement)}),))]
         if head == "organisation" and ident == "dpo":
             dpo = self.new.organisation.dpo
@@ -334,7 +345,7 @@ class _Teller:
         values = {"new": self.retention_words(new), "old": self.retention_words(old)}
         if c.rule == "retention_start_changed":
             template = "notify_retention_start"
-        elif c.rule not in ("retention_longer", "retention_shorter"):
+        elif c.rule not in ("retention_longer", "retention_shorter", "retention_period_or_criterion"):
             template = "notify_changed"
         elif old.period and not new.period:
             template = "notify_retention_criterion"

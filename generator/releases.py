@@ -24,7 +24,7 @@ from typing import Iterable
 
 from . import schema
 from .content import RELEASES_FILE, ContentPaths, load_document, read_inside
-from .diff import Diff, Reclassification, diff
+from .diff import Change, Diff, Reclassification, diff
 from .document import MAX_BYTES, read_document, yaml_loader
 from .errors import ContentError, NoticeError, Problem, UsageError, display_path
 from .files import ReadError, find_links, copy_file, dir_mode, locked, read_bounded, sync_tree, write_atomically, write_text
@@ -83,6 +83,7 @@ class Release:
     short_notice: tuple[str, str] | None  # (reason, approved_by)
     root: Path
     urls: tuple[str, ...] = ()  # site paths this version published; every later build must keep them
+    standard_wording: tuple[Change, ...] = ()  # recorded at release: no later code can tell them again
 
     def text(self, lang: str) -> str:
         """The frozen rendered text of `lang`, exactly as published."""
@@ -142,7 +143,8 @@ class ReleaseLog:
         """What changed in `release` against the one before; computed once per log."""
         if release.version not in self._diffs:
             previous = self.previous(release)
-            self._diffs[release.version] = diff(previous.notice if previous else None, release.notice, release.reclassifications)
+            found = diff(previous.notice if previous else None, release.notice, release.reclassifications)
+            self._diffs[release.version] = found + Diff(release.standard_wording)
         return self._diffs[release.version]
 
 
@@ -237,6 +239,10 @@ def _release(entry: dict, root: Path) -> Release:
         short_notice=(short["reason"], short["approved_by"]) if short else None,
         root=root,
         urls=tuple(entry.get("urls", ())),
+        standard_wording=tuple(
+            Change(w["change"], "changed", "standard_wording", w["class"], w.get("explanation", {}), w.get("old", {}), w.get("new", {}))
+            for w in entry.get("standard_wording", ())
+        ),
     )
 
 
@@ -302,9 +308,22 @@ class ReleasePlan:
     def significant(self) -> bool:
         return bool(self.changes.significant)
 
+    after: dt.date | None = None  # the latest version's effective date; the next must take effect later
+
     @property
     def earliest_effective(self) -> dt.date:
-        return self.announced + dt.timedelta(days=self.notice_days)
+        """The first day this release may take effect: after the notice period when significant, and
+        after every version already announced (the latest takes effect last)."""
+        earliest = self.announced + dt.timedelta(days=self.notice_days) if self.significant else self.announced
+        return max(earliest, self.after + dt.timedelta(days=1)) if self.after else earliest
+
+    def standard_wording_entry(self) -> list[dict]:
+        """The standard-wording changes as the log records them: which section, its class, and the
+        sentences before and after in each language."""
+        return [
+            {"change": c.key, "class": c.cls, "explanation": dict(c.explanation), "old": dict(c.old), "new": dict(c.new)}
+            for c in self.changes.standard_wording
+        ]
 
 
 def plan_release(
@@ -318,12 +337,16 @@ def plan_release(
     """Check that a release may be made; raise ReleaseError (nothing written) when it may not."""
     from .render import Stamp, render_notice  # imported here: reading the log (check) renders nothing
 
+    from .review import release_changes
+
     paths, document = load_document(path)
     notice = build_notice(document.data)
     log = load_verified_log(paths.root)
     latest = log.latest
     version = (latest.version if latest else 0) + 1
-    changes = diff(latest.notice if latest else None, notice, reclassifications)
+    # Content changes and standard-wording changes (the published text against the same content
+    # rendered today): a release may consist of standard wording alone, and records it.
+    changes = release_changes(latest, notice, reclassifications)
     known_keys = {c.key for c in changes.changes}
     for r in reclassifications:
         if r.change not in known_keys:
@@ -333,8 +356,11 @@ def plan_release(
     if announced > effective:
         raise ReleaseError(f"the announcement date {announced} is after the effective date {effective}")
     if latest and effective <= latest.effective:
-        raise ReleaseError(f"the effective date {effective} must be after version {latest.version}'s ({latest.effective})")
-    release_plan = ReleasePlan(paths, document.data, notice, version, announced, effective, changes, notice.changes.notice_days)
+        raise ReleaseError(
+            f"the effective date {effective} must be after version {latest.version}'s ({latest.effective}); "
+            f"the earliest effective date is {max(latest.effective + dt.timedelta(days=1), announced + dt.timedelta(days=notice.changes.notice_days) if changes.significant else announced)}"
+        )
+    release_plan = ReleasePlan(paths, document.data, notice, version, announced, effective, changes, notice.changes.notice_days, after=latest.effective if latest else None)
     if latest and release_plan.significant and effective < release_plan.earliest_effective and not short_notice:
         raise ReleaseError(
             f"version {version} has {len(changes.significant)} significant change(s) and must be announced at least "
@@ -396,6 +422,8 @@ def make_release(
                 entry["reclassifications"] = [
                     {"change": r.change, "class": r.cls, "reason": r.reason, "approved_by": r.approved_by} for r in reclassifications
                 ]
+            if release_plan.changes.standard_wording:
+                entry["standard_wording"] = release_plan.standard_wording_entry()
             if short_notice:
                 entry["short_notice"] = {"reason": short_notice[0], "approved_by": short_notice[1]}
             entry["urls"] = published_urls(version, notice.languages)

@@ -14,6 +14,7 @@ from functools import lru_cache
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*(\{#[^}]*\})?\s*$")
 _ATTRS = re.compile(r"\s*\{[.#][^}]*\}\s*$")
+_CELL = re.compile(r"(?<!\\)\|")
 _TABLE_RULE = re.compile(r"\|?\s*-{3,}|\|(-+\|)+$")
 
 
@@ -33,7 +34,7 @@ def _readable(line: str) -> str:
     if line.lstrip()[:1] in ("|", "-") and _TABLE_RULE.match(line):
         return ""
     if line.startswith("|"):
-        return " · ".join(cell.strip() for cell in line.strip().strip("|").split("|"))
+        return " · ".join(cell.strip() for cell in _CELL.split(line.strip().strip("|")))  # a \| inside a cell is text
     if line.startswith("- "):
         return "• " + line[2:].strip()  # a list item, without Markdown list syntax inside <ins>/<del>
     return line.strip()

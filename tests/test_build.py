@@ -160,7 +160,7 @@ def test_what_changed_page_has_structured_changes_and_word_diff(released):
     html = (released / "site/en/versions/2/changes/index.html").read_text(encoding="utf-8")
     text = page(released / "site", "en/versions/2/changes/index.html").text
     # The public reads plain words: the class, not the reviewer's rule ids.
-    assert "Significant change" in text and "retention_longer" not in html and "transfer_added" not in html
+    assert "Significant change" in text and "retention_longer" not in html and "recipient_added_abroad" not in html
     assert "Read version 2 (new)" in text and "Read version 1 (previous)" in text
     assert "<del>3</del>" in html and "<ins>5</ins>" in html
 
@@ -178,7 +178,7 @@ def test_json_export_per_version(released):
     data = json.loads((released / "site/versions/2.json").read_text(encoding="utf-8"))
     assert data["version"] == 2 and data["effective"] == "2025-06-01" and data["significant"] is True
     assert data["content"]["organisation"]["name"] == "Fjelltopp Regnskap AS"
-    assert {c["rule"] for c in data["changes"]} >= {"retention_longer", "transfer_added"}
+    assert {c["rule"] for c in data["changes"]} >= {"retention_longer", "recipient_added_abroad"}
 
 
 def test_pages_are_never_written_into_docs_dir(draft_site):

@@ -94,14 +94,15 @@ def test_new_recipient_is_significant_and_fewer_recipients_is_minor():
     assert all(c.cls == "minor" for c in changes(new, f.data()))
 
 
-def test_new_recipient_outside_the_eea_is_a_new_transfer():
+def test_new_recipient_outside_the_eea_is_a_new_recipient_and_a_new_transfer_told_once():
     new = f.data()
     new["recipients"].append(
         {"id": "mailchimp", "name": "Intuit Mailchimp", "kind": "processor", "service": {"nb": "nyhetsbrev", "en": "newsletters"}, "locations": ["US"], "transfer": {"safeguard": "scc"}}
     )
     change = only(f.data(), new)
-    assert (change.rule, change.cls) == ("transfer_added", "significant")
-    assert "USA" in change.explanation["nb"] and "United States" in change.explanation["en"]
+    assert (change.key, change.rule, change.cls) == ("recipients.mailchimp", "recipient_added_abroad", "significant")
+    assert "Ny mottaker: Intuit Mailchimp" in change.explanation["nb"] and "USA" in change.explanation["nb"]
+    assert "New recipient: Intuit Mailchimp" in change.explanation["en"] and "outside the EU/EEA (the United States)" in change.explanation["en"]
 
 
 def test_new_third_country_location_is_significant_but_new_eea_location_is_minor():
@@ -115,9 +116,13 @@ def test_new_third_country_location_is_significant_but_new_eea_location_is_minor
 
 def test_changed_transfer_safeguard_is_significant():
     new = f.data()
-    new["recipients"][0]["transfer"] = {"safeguard": "scc"}
+    new["recipients"][0]["transfer"] = {"safeguard": "scc", "details": f.BASE["recipients"][0]["transfer"]["details"]}
     change = only(f.data(), new)
     assert (change.rule, change.cls) == ("safeguard_changed", "significant")
+    without_details = f.data()
+    without_details["recipients"][0]["transfer"] = {"safeguard": "adequacy"}
+    change = only(f.data(), without_details)
+    assert (change.key, change.rule, change.cls) == ("recipients.m365.transfer.US.details", "wording", "minor")
 
 
 def test_recipient_changing_role_is_a_new_recipient_category():
@@ -140,7 +145,8 @@ def test_purpose_using_more_data_is_significant_and_less_is_minor():
     new = f.data()
     new["purposes"][0]["categories"] = ["contact", "invoices"]
     assert (only(f.data(), new).rule, only(f.data(), new).cls) == ("purpose_data_added", "significant")
-    assert changes(new, f.data()) == ()
+    fewer = only(new, f.data())
+    assert (fewer.key, fewer.cls) == ("purposes.customer_service.categories", "minor")
 
 
 def test_longer_retention_is_significant_and_shorter_is_minor():
@@ -239,3 +245,100 @@ def test_an_existing_recipient_newly_used_by_a_purpose_is_significant():
     new["purposes"][1]["recipients"] = ["m365"]
     change = only(f.data(), new)
     assert (change.key, change.rule, change.cls) == ("purposes.bookkeeping.recipients", "recipient_added", "significant")
+
+
+# -- identity of parties, calendar retention, one-language edits (issue 12) --------------------------
+
+
+def test_a_recipient_renamed_under_the_same_id_is_a_new_party():
+    new = f.data()
+    new["recipients"][0]["name"] = "Nordpost Hosting AS"
+    change = only(f.data(), new)
+    assert (change.key, change.rule, change.cls) == ("recipients.m365.name", "party_identity", "significant")
+    assert "Nordpost Hosting AS" in change.explanation["en"] and "Microsoft Ireland Operations Ltd" in change.explanation["nb"]
+
+
+def test_a_joint_controller_with_another_name_or_org_number_is_a_new_party():
+    base = f.data()
+    base["organisation"]["roles"]["joint_controllers"] = [
+        {"id": "partner", "name": "Tallverket AS", "org_number": "931 582 046", "arrangement": {"nb": "webinarer", "en": "webinars"}}
+    ]
+    for field, value in (("name", "Annen Partner AS"), ("org_number", "974 760 673")):
+        new = f.data(organisation=base["organisation"])
+        new["organisation"]["roles"]["joint_controllers"][0][field] = value
+        change = only(base, new)
+        assert (change.key, change.rule, change.cls) == (f"organisation.roles.joint_controllers.partner.{field}", "party_identity", "significant")
+
+
+def test_a_new_dpo_or_eu_representative_is_significant():
+    base = f.data()
+    base["organisation"]["dpo"] = {"name": "Personvernhjelp AS", "email": "dpo@personvernhjelp.no"}
+    base["organisation"]["eu_representative"] = {"name": "Rep GmbH", "address": {"street": "Hauptstraße 1", "postal_code": "10115", "city": "Berlin", "country": "DE"}}
+    dpo = f.data(organisation=base["organisation"])
+    dpo["organisation"]["dpo"]["name"] = "Annet Ombud AS"
+    assert (only(base, dpo).rule, only(base, dpo).cls) == ("dpo_changed", "significant")
+    rep = f.data(organisation=base["organisation"])
+    rep["organisation"]["eu_representative"]["name"] = "Other Rep SARL"
+    assert (only(base, rep).key, only(base, rep).rule, only(base, rep).cls) == ("organisation.eu_representative.name", "representative_changed", "significant")
+    address = f.data(organisation=base["organisation"])
+    address["organisation"]["eu_representative"]["address"]["street"] = "Hauptstraße 2"
+    assert (only(base, address).key, only(base, address).cls) == ("organisation.eu_representative.address.street", "minor")
+
+
+def test_a_cookie_with_another_provider_or_going_third_party_is_significant():
+    provider = f.data()
+    provider["cookies"][0]["provider"] = "Annonsenett AS"
+    assert (only(f.data(), provider).key, only(f.data(), provider).rule) == ("cookies.session_id.provider", "party_identity")
+    third = f.data()
+    third["cookies"][0]["party"] = "third"
+    assert only(f.data(), third).significant
+    assert not only(third, f.data()).significant
+
+
+def test_requirement_and_public_source_are_compared():
+    voluntary = f.data()
+    voluntary["purposes"][0]["requirement"]["kind"] = "voluntary"
+    assert (only(f.data(), voluntary).key, only(f.data(), voluntary).rule) == ("purposes.customer_service.requirement.kind", "requirement_changed")
+    public = f.data()
+    public["sources"][0]["publicly_accessible"] = True
+    assert (only(f.data(), public).key, only(f.data(), public).rule) == ("sources.you.publicly_accessible", "source_changed")
+
+
+@pytest.mark.parametrize(("old", "new"), [("P5Y", "P60M"), ("P1Y", "P12M"), ("P2W", "P14D"), ("P1Y6M", "P18M")])
+def test_the_same_period_written_another_way_is_no_change(old, new):
+    a, b = f.data(), f.data()
+    a["retention"][0]["period"], b["retention"][0]["period"] = old, new
+    assert changes(a, b) == () and changes(b, a) == ()
+
+
+@pytest.mark.parametrize(("old", "new", "rule"), [("P5Y", "P61M", "retention_longer"), ("P60M", "P4Y11M27D", "retention_shorter"), ("P60M", "P4Y11M30D", "detail_changed"), ("P1M", "P32D", "retention_longer"), ("P1M", "P30D", "detail_changed")])
+def test_periods_are_compared_by_the_calendar(old, new, rule):
+    a, b = f.data(), f.data()
+    a["retention"][0]["period"], b["retention"][0]["period"] = old, new
+    assert only(a, b).rule == rule
+
+
+def test_a_criterion_replaced_by_a_period_is_its_own_rule_both_ways():
+    criterion = f.data()
+    criterion["retention"][0].pop("period")
+    criterion["retention"][0]["criterion"] = {"nb": "så lenge kundeforholdet varer", "en": "as long as you are a customer"}
+    change = only(criterion, f.data())
+    assert (change.key, change.rule, change.cls) == ("retention.three_years.period", "retention_period_or_criterion", "significant")
+    assert only(f.data(), criterion).rule == "retention_period_or_criterion"
+
+
+def test_a_typo_fixed_in_one_language_is_minor_translation_drift():
+    new = f.data()
+    new["purposes"][0]["description"] = {"nb": "Vi svarer på spørsmål fra kundene.", "en": "We answer customers' questions."}
+    change = only(f.data(), new)
+    assert (change.rule, change.cls, change.drift) == ("translation_drift", "minor", ("nb",))
+    both = f.data()
+    both["purposes"][0]["description"] = {"nb": "Vi bruker spørsmålene til reklame.", "en": "We use questions for adverts."}
+    assert (only(f.data(), both).rule, only(f.data(), both).cls) == ("purpose_changed", "significant")
+
+
+def test_a_purpose_pointing_at_another_rule_with_the_same_period_is_no_change():
+    new = f.data()
+    new["retention"].append({"id": "sixty_months", "period": "P60M", "from": "end_of_financial_year", "legal_reference": f.BASE["retention"][1]["legal_reference"]})
+    new["purposes"][1]["retention"] = "sixty_months"
+    assert changes(f.data(), new) == ()

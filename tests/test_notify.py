@@ -192,6 +192,8 @@ def test_every_significant_rule_has_words_for_the_reader():
         "dpo_changed", "recipient_added", "recipient_category_changed", "sub_processor_added", "joint_controller_added",
         "transfer_added", "safeguard_changed", "category_added", "special_category_added", "retention_longer",
         "retention_start_changed", "automated_added", "source_added", "cookie_consent_added", "marketing_added",
+        "party_identity", "recipient_added_abroad", "representative_changed", "retention_period_or_criterion",
+        "requirement_changed", "source_changed",
     }
     assert {rule for rule, (cls, *_) in RULES.items() if cls == SIGNIFICANT} <= told
 

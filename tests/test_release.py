@@ -249,9 +249,35 @@ def test_release_command_refuses_with_one_line_and_writes_nothing(content):
 def test_diff_command_exit_codes(content):
     subprocess.run([CLI, "release", "--content", str(content), "--effective", "2025-01-01", "--announced", "2024-12-01"], check=True, capture_output=True)
     same = subprocess.run([CLI, "diff", "--content", str(content)], capture_output=True, text=True)
-    assert same.returncode == 0 and "No change" in same.stdout
+    assert same.returncode == 0 and "no change to the notice" in same.stdout
     edit(content, longer_retention)
     changed = subprocess.run([CLI, "diff", "--content", str(content), "--format", "markdown"], capture_output=True, text=True)
     assert changed.returncode == 3
     assert changed.stdout.startswith("**Customer notification required: yes — 1 significant change")
     assert "<del>3</del> <ins>5</ins>" in changed.stdout
+
+
+def test_a_new_sub_processor_outside_the_eea_is_told_once_with_its_country(content):
+    log = released_with_new_sub_processor(content, locations=["US"], transfer={"safeguard": "scc"})
+    assert {"recipient_added_abroad", "sub_processor_added"} <= {c.rule for c in log.diff(log.latest).significant}
+    en = next(n for n in notifications(log, log.latest, None) if n.lang == "en")
+    assert en.text.count("Intuit Mailchimp") == 1
+    assert "processed in the United" in en.text and "relies on standard contractual" in en.text  # told with its country and basis
+
+
+def released_with_new_sub_processor(content, **recipient):
+    """Version 1 as a processor with one sub-processor; version 2 adds Mailchimp as a second one."""
+
+    def as_processor(d):
+        d["organisation"]["roles"]["processor"] = {"description": {"nb": "Vi drifter kundenes systemer.", "en": "We run our customers' systems."}, "sub_processors": ["m365"]}
+
+    def add_mailchimp(d):
+        as_processor(d)
+        d["recipients"].append({"id": "mailchimp", "name": "Intuit Mailchimp", "kind": "processor", "service": {"nb": "nyhetsbrev", "en": "newsletters"}, **recipient})
+        d["organisation"]["roles"]["processor"]["sub_processors"].append("mailchimp")
+
+    edit(content, as_processor)
+    make_release(content, effective=D(2025, 1, 1), announced=D(2024, 12, 1))
+    edit(content, add_mailchimp)
+    make_release(content, effective=D(2025, 6, 1), announced=D(2025, 4, 1))
+    return load_log(content)
