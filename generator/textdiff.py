@@ -35,8 +35,8 @@ def _readable(line: str) -> str:
         return ""
     if line.startswith("|"):
         return " · ".join(cell.strip() for cell in _CELL.split(line.strip().strip("|")))  # a \| inside a cell is text
-    if line.startswith("- "):
-        return "• " + line[2:].strip()  # a list item, without Markdown list syntax inside <ins>/<del>
+    if line.lstrip().startswith("- "):
+        return "• " + line.lstrip()[2:].strip()  # a list item, without Markdown list syntax inside <ins>/<del>
     return line.strip()
 
 
@@ -93,16 +93,20 @@ def _heading_before(lines: list[str], index: int, headings: frozenset[str]) -> s
     return ""
 
 
-#: Below this share of words in common, a word diff interleaves two unrelated paragraphs into a mix
-#: nobody can read; the paragraphs are then shown whole, the old one struck through, the new one after it.
+#: Below this share of words in common, a word diff with more than one changed run interleaves two
+#: unrelated paragraphs into a mix nobody can read; the paragraphs are then shown whole, the old one
+#: struck through, the new one after it.
 PARAGRAPH_THRESHOLD = 0.5
 
 
 def _compare(before: str, after: str) -> list[tuple[tuple[str, str], ...]]:
     """One line compared word by word, or, where the words do not align, two whole paragraphs."""
     if before and after:
-        a, b = before.split(), after.split()
-        if difflib.SequenceMatcher(a=a, b=b, autojunk=False).ratio() < PARAGRAPH_THRESHOLD:
+        matcher = difflib.SequenceMatcher(a=before.split(), b=after.split(), autojunk=False)
+        changes = sum(1 for op, *_ in matcher.get_opcodes() if op != "equal")
+        # One changed run (a name swapped) reads well as a word diff; several runs over little in
+        # common interleave two texts.
+        if changes > 1 and matcher.ratio() < PARAGRAPH_THRESHOLD:
             return [(("-", before),), (("+", after),)]
     return [tuple(_words(before, after))]
 
