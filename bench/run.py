@@ -3,6 +3,8 @@ time and peak memory (RSS of the child, from wait4), reported as ratios.
 
     python bench/run.py --versions 10 100 300 --runs 5
 
+Each pair reports wall time, CPU time (user + system, from wait4) and peak memory.
+
 a. build: `mkdocs build` with our plugin over N versions x 2 languages, against `mkdocs build` of the
    same pages pre-rendered to Markdown files, without the plugin;
 b. `privacy-notice check` against `check-jsonschema --schemafile schema/notice.schema.json`;
@@ -26,8 +28,8 @@ WORK = Path(os.environ.get("BENCH_DIR", "/tmp/privacy-notice-bench"))
 sys.path.insert(0, str(REPO))
 
 
-def run(cmd: list[str], cwd: Path) -> tuple[float, int]:
-    """Wall seconds and peak RSS (KiB) of one whole process."""
+def run(cmd: list[str], cwd: Path) -> tuple[float, int, float]:
+    """Wall seconds, peak RSS (KiB) and CPU seconds (user + system) of one whole process."""
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH="1900000000")
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -36,7 +38,7 @@ def run(cmd: list[str], cwd: Path) -> tuple[float, int]:
     code = os.waitstatus_to_exitcode(status)
     if code not in (0, 3):
         raise SystemExit(f"{' '.join(cmd)} failed ({code}): {proc.stderr.read().decode()[-2000:]}")
-    return wall, usage.ru_maxrss
+    return wall, usage.ru_maxrss, usage.ru_utime + usage.ru_stime
 
 
 def pair(a: list[str], b: list[str], cwd: Path, runs: int) -> dict:
@@ -44,14 +46,18 @@ def pair(a: list[str], b: list[str], cwd: Path, runs: int) -> dict:
     run(a, cwd), run(b, cwd)
     times = {"a": [], "b": []}
     memory = {"a": [], "b": []}
+    cpu = {"a": [], "b": []}
     for _ in range(runs):
         for key, cmd in (("a", a), ("b", b)):
-            wall, rss = run(cmd, cwd)
+            wall, rss, seconds = run(cmd, cwd)
             times[key].append(wall)
             memory[key].append(rss)
+            cpu[key].append(seconds)
     med = {k: statistics.median(v) for k, v in times.items()}
     mem = {k: statistics.median(v) for k, v in memory.items()}
-    return {"a": med["a"], "b": med["b"], "ratio": med["a"] / med["b"], "mem_a": mem["a"] / 1024, "mem_b": mem["b"] / 1024}
+    cp = {k: statistics.median(v) for k, v in cpu.items()}
+    return {"a": med["a"], "b": med["b"], "ratio": med["a"] / med["b"], "mem_a": mem["a"] / 1024, "mem_b": mem["b"] / 1024,
+            "cpu_a": cp["a"], "cpu_b": cp["b"], "cpu_ratio": cp["a"] / cp["b"], "mem_ratio": mem["a"] / mem["b"]}
 
 
 def site(versions: int, steady: bool = False) -> Path:
@@ -115,12 +121,12 @@ def main() -> None:
     mkdocs, pn, cj = str(BIN / "mkdocs"), str(BIN / "privacy-notice"), str(BIN / "check-jsonschema")
     rows = []
     builds = {}
-    print("| measurement | ours | baseline | ours (s) | baseline (s) | ratio | ours peak MiB | baseline peak MiB |", flush=True)
-    print("|---|---|---|---|---|---|---|---|", flush=True)
+    print("| measurement | ours | baseline | ours (s) | baseline (s) | wall ratio | ours CPU (s) | baseline CPU (s) | CPU ratio | ours peak MiB | baseline peak MiB | memory ratio |", flush=True)
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|", flush=True)
 
     def report(name, a, b, r):
         rows.append((name, a, b, r))
-        print(f"| {name} | `{a}` | `{b}` | {r['a']:.2f} | {r['b']:.2f} | **{r['ratio']:.2f}×** | {r['mem_a']:.0f} | {r['mem_b']:.0f} |", flush=True)
+        print(f"| {name} | `{a}` | `{b}` | {r['a']:.2f} | {r['b']:.2f} | **{r['ratio']:.2f}×** | {r['cpu_a']:.2f} | {r['cpu_b']:.2f} | **{r['cpu_ratio']:.2f}×** | {r['mem_a']:.0f} | {r['mem_b']:.0f} | {r['mem_ratio']:.2f}× |", flush=True)
 
     for n in [] if args.skip_build else args.versions:
         folder = site(n, args.steady)

@@ -27,6 +27,11 @@ def _load(name: str) -> Mapping[str, Mapping[str, str]]:
     return MappingProxyType({key: MappingProxyType(dict(value)) for key, value in data.items()})
 
 
+def reload() -> None:
+    """Forget the library read so far, so that a preview (`mkdocs serve`) shows an edited library file."""
+    _load.cache_clear()
+
+
 def read_library(name: str, *, careful: bool = False) -> dict:
     path = LIBRARY / name
     if not careful:

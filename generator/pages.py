@@ -30,9 +30,10 @@ import json
 import posixpath
 from dataclasses import dataclass, field
 from string import Template
-from typing import Mapping
+from typing import Callable, Mapping
 from xml.sax.saxutils import escape as xml_escape
 
+from . import textdiff
 from .clauses import label
 from .diff import Change
 from .escape import front_matter
@@ -63,31 +64,60 @@ class Page:
 
 
 def plan(notice: Notice, log: ReleaseLog, *, today: dt.date, draft: bool = False, site_url: str | None = None) -> list[Page]:
-    """Every generated file: the chooser, then each language's pages, then the JSON exports."""
+    """Every generated file: the published pages, then (while previewing) the draft pages."""
+    pages = published_pages(notice, log, today=today, site_url=site_url)
+    if draft:
+        pages += draft_pages(notice, log, today=today, site_url=site_url)
+    return pages
+
+
+def published_pages(notice: Notice, log: ReleaseLog, *, today: dt.date, site_url: str | None = None) -> list[Page]:
+    """The chooser, then each language's pages, then the JSON exports: everything but the draft."""
     pages = [chooser(notice)]
     for lang in notice.languages:
-        pages += _Language(notice, log, lang, today, site_url).pages(draft)
+        pages += _Language(notice, log, lang, today, site_url).pages()
     base = (site_url or "/").rstrip("/") + "/"
     for release in log.releases:
         pages.append(Page(f"versions/{release.version}.json", "", f"json-{release.version}", "", export_json(release, log)))
         url = f"{base}versions/{release.version}.jsonld"
         pages.append(Page(f"versions/{release.version}.jsonld", "", f"jsonld-{release.version}", "", jsonld_text(release.notice, base=url, version=release.version)))
+    textdiff.forget()
     return pages
 
 
+def draft_pages(notice: Notice, log: ReleaseLog, *, today: dt.date, site_url: str | None = None) -> list[Page]:
+    """The working copy, one page per language: what a preview shows of an unreleased edit."""
+    return [_Language(notice, log, lang, today, site_url).draft_page() for lang in notice.languages]
+
+
+def working_copy_inputs(notice: Notice, log: ReleaseLog) -> object:
+    """All that published_pages reads from the working copy; the rest comes from the frozen releases.
+
+    `mkdocs serve` reuses the published pages while this (and the log) is unchanged, so a new read of
+    the working copy in published_pages must be added here. Before the first release the current page
+    shows the working copy itself, so it is all of it; so does a language no release has yet."""
+    released = {lang for release in log.releases for lang in release.languages}
+    if not released.issuperset(notice.languages):
+        return notice
+    return (notice.languages, notice.default_language, notice.organisation.name)
+
+
 def site_files(
-    notice: Notice, log: ReleaseLog, *, today: dt.date, draft: bool = False, site_url: str | None = None, prefix: str = ""
+    notice: Notice, log: ReleaseLog, *, today: dt.date, draft: bool = False, site_url: str | None = None, prefix: str = "", make: Callable[..., list[Page]] | None = None,
+    text: Callable[[Page], str] | None = None,
 ) -> list[tuple[str, Page, str]]:
     """Every generated file as (path in the site, page, file text): what the MkDocs plugin hands MkDocs
     in memory and what `privacy-notice pages` writes to disk, so another engine can build the same site.
 
     `prefix` puts the whole notice under a site path (e.g. "privacy"); its absolute links follow.
+    `make` replaces `plan` (same arguments) and `text` replaces `source`: `mkdocs serve` passes the ones
+    that reuse what a save did not change (reuse.py).
     """
     base = (site_url.rstrip("/") + "/" + (prefix + "/" if prefix else "")) if site_url else None
     out = []
-    for page in plan(notice, log, today=today, draft=draft, site_url=base):
+    for page in (make or plan)(notice, log, today=today, draft=draft, site_url=base):
         path = posixpath.join(prefix, page.src_uri) if prefix else page.src_uri
-        out.append((path, page, source(page)))
+        out.append((path, page, (text or source)(page)))
     return out
 
 
@@ -147,7 +177,7 @@ class _Language:
             return self.notice, Stamp()
         return release.notice, Stamp(release.version, release.effective, release.announced)
 
-    def pages(self, draft: bool) -> list[Page]:
+    def pages(self) -> list[Page]:
         pages = [self.current_page()]
         if self.shown[0].organisation.processor:
             pages.append(self.subprocessors_page())
@@ -158,10 +188,6 @@ class _Language:
             for release in self.releases:
                 pages += [self.version_page(release), self.changes_page(release)]
             pages += [self.changelog_page(), self.feed()]
-        if draft:
-            src = self.uri("draft/index.md")
-            text = render_notice(self.notice, self.lang, Stamp())
-            pages.append(Page(src, self.lang, "draft", self.l("draft"), self.links(src) + "\n\n" + text, {"robots": "noindex"}))
         return pages
 
     def subprocessor_changes(self) -> list[tuple[Release, list[str], list[str]]]:
@@ -227,6 +253,11 @@ class _Language:
         updated = max((r.announced for r, _, _ in self.subprocessor_changes()), default=self.releases[0].announced)
         xml = self.atom(src, self.l("subprocessors_feed_title"), self.absolute(self.lang + "/subprocessors/"), updated, entries)
         return Page(src, self.lang, "subprocessors-feed", self.l("subprocessors_feed_title"), xml)
+
+    def draft_page(self) -> Page:
+        src = self.uri("draft/index.md")
+        text = render_notice(self.notice, self.lang, Stamp())
+        return Page(src, self.lang, "draft", self.l("draft"), self.links(src) + "\n\n" + text, {"robots": "noindex"})
 
     def current_page(self) -> Page:
         src = self.uri("index.md")

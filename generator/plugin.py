@@ -17,13 +17,15 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkDocsPage
 
+from . import clauses
 from .clauses import label
 from .config import PrivacyNoticeConfig
 from .content import RELEASES_FILE, load_notice, locate_content
 from .errors import ContentError, NoticeError
-from .pages import Page, site_files
+from .pages import Page, plan, site_files
 from .records import write_records
 from .releases import RELEASES_DIR, build_date, load_verified_log, missing_urls
+from .reuse import Reuse
 from .safety import LinkPolicy
 from .typeset import Typeset
 
@@ -103,10 +105,15 @@ class PrivacyNoticePlugin(BasePlugin[PrivacyNoticeConfig]):
     def __init__(self) -> None:
         self.command = "build"
         self.pages: dict[str, Page] = {}
+        self.reuse: Reuse | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup keeps one plugin instance across `mkdocs serve` rebuilds.
         self.command = command
+        # A save under `mkdocs serve` rebuilds what can have changed (reuse.py); a build renders everything.
+        if self.reuse is not None:
+            self.reuse.close()
+        self.reuse = Reuse(dirty=dirty) if command == "serve" else None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         _use_theme(config)
@@ -114,6 +121,8 @@ class PrivacyNoticePlugin(BasePlugin[PrivacyNoticeConfig]):
         self.content_path = (Path(config.config_file_path).parent / self.config.content).resolve()
         if str(self.content_path) not in config.watch:
             config.watch.append(str(self.content_path))
+        if self.reuse is not None and str(clauses.LIBRARY) not in config.watch:
+            config.watch.append(str(clauses.LIBRARY))  # a save to the clause library shows in the preview
         for name in REQUIRED_EXTENSIONS:
             if name not in config.markdown_extensions:
                 config.markdown_extensions.append(name)
@@ -130,9 +139,12 @@ class PrivacyNoticePlugin(BasePlugin[PrivacyNoticeConfig]):
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        if self.reuse is not None:
+            self.reuse.start(config)
         try:
             notice = load_notice(self.content_path)
-            log = load_verified_log(locate_content(self.content_path).root)
+            root = locate_content(self.content_path).root
+            log = self.reuse.log(root) if self.reuse is not None else load_verified_log(root)
         except ContentError as exc:
             raise PluginError("invalid content:\n" + "\n".join(str(p) for p in exc.problems)) from None
         except NoticeError as exc:
@@ -147,7 +159,8 @@ class PrivacyNoticePlugin(BasePlugin[PrivacyNoticeConfig]):
         self.pages = {}
         self.translations: dict[str, list[str]] = {}  # page key -> its path in each language
         self.languages = notice.languages
-        generated = site_files(notice, log, today=build_date(), draft=draft, site_url=config.site_url, prefix=self.prefix)
+        make, text = (self.reuse.plan, self.reuse.source) if self.reuse is not None else (plan, None)
+        generated = site_files(notice, log, today=build_date(), draft=draft, site_url=config.site_url, prefix=self.prefix, make=make, text=text)
         for path, _, _ in generated:
             existing = files.get_file_from_path(path)
             if existing is not None and existing.generated_by != "privacy-notice":
@@ -155,12 +168,14 @@ class PrivacyNoticePlugin(BasePlugin[PrivacyNoticeConfig]):
                 where = Path(config.docs_dir, path)
                 where = where.relative_to(Path(config.config_file_path).parent) if where.is_relative_to(Path(config.config_file_path).parent) else where
                 raise PluginError(f"{where.as_posix()}: the privacy notice would replace this page; move it{hint}")
+        reused = self.reuse.files([(path, page) for path, page, _ in generated], config, files, prefix=self.prefix) if self.reuse is not None else {}
         for path, page, text in generated:
             self.pages[path] = page
             if page.is_markdown:
                 self.translations.setdefault(page.key, []).append(path)
             files.append(
-                File.generated(
+                reused.get(path)
+                or File.generated(
                     config,
                     path,
                     content=text,
@@ -211,11 +226,22 @@ class PrivacyNoticePlugin(BasePlugin[PrivacyNoticeConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Fail the build if it dropped a URL an earlier release published: those links are in e-mails.
         Then write the internal records beside (never inside) the site."""
+        if self.reuse is not None:
+            self.reuse.remember(self.files)
         missing = missing_urls(self.log, Path(config.site_dir) / self.prefix)
         if missing:
             raise PluginError(f"the build no longer serves {len(missing)} published URL(s): {', '.join(missing)}")
         if self.config.records_dir and self.command == "build":
             write_records(self.notice, self.log, Path(config.config_file_path).parent / self.config.records_dir)
+
+    def on_shutdown(self) -> None:
+        if self.reuse is not None:
+            self.reuse.close()
+
+    def on_env(self, env, *, config: MkDocsConfig, files: Files):
+        if self.reuse is not None:
+            self.reuse.templates(env)
+        return env
 
     def on_page_markdown(self, markdown: str, *, page: MkDocsPage, config: MkDocsConfig, files: Files) -> str:
         spec = self.pages.get(page.file.src_uri)

@@ -63,6 +63,13 @@ def hunks(old: str, new: str) -> list[Hunk]:
     return out
 
 
+def forget() -> None:
+    """Drop the cached lines once a site plan is made: they hold every version's text (about 28 MiB at
+    100 versions), which the rest of a build does not need."""
+    _reading_lines.cache_clear()
+    _headings.cache_clear()
+
+
 @lru_cache(maxsize=512)
 def _reading_lines(markdown: str) -> tuple[str, ...]:
     """The non-empty reading lines of a rendered text; each version's text is compared twice
