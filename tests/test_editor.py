@@ -152,6 +152,23 @@ def test_hover_on_a_key_explains_it(server, notice, key):
     assert source and source.group(1).startswith("file://"), text
 
 
+def test_hover_says_which_part_of_the_notice_a_key_belongs_to(server, notice):
+    """The heading of the help names the part (Recipient, Cookie, ...), not the whole document."""
+    lines = notice.read_text(encoding="utf-8").splitlines()
+    uri = server.open(notice)
+    seen = []
+    for at, line in enumerate(lines[:-1]):
+        top, child = re.match(r"(\w+):\s*$", line), re.match(r"  (- )?(\w+):", lines[at + 1])
+        if not (top and child):
+            continue
+        schema = SCHEMA["properties"][top.group(1)]
+        title = schema.get("items", schema)["title"]
+        text = server.hover(uri, at + 1, lines[at + 1].index(child.group(2)) + 1)
+        assert text.startswith(f"#### {title}\n"), (top.group(1), text)
+        seen.append(top.group(1))
+    assert {"organisation", "purposes", "retention"} <= set(seen)
+
+
 def test_hover_on_a_release_entry_explains_the_effective_date(server, adopter):
     log = adopter / "content" / "releases.yaml"
     lines = log.read_text(encoding="utf-8").splitlines()
