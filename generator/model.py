@@ -97,6 +97,7 @@ class Organisation:
     eu_representative: Representative | None
     processor: ProcessorRole | None
     joint_controllers: tuple[JointController, ...]
+    logo: str | None = None  # an image in the content folder, for the site's header
 
 
 @dataclass(frozen=True)
@@ -379,6 +380,7 @@ def build_notice(data: Mapping[str, Any]) -> Notice:
             email=org["email"],
             phone=org.get("phone"),
             website=org.get("website"),
+            logo=org.get("logo"),
             contact=Contact(
                 name=_opt_name(org["contact"].get("name")),
                 role=_text(org["contact"]["role"]),

@@ -9,13 +9,18 @@ differ only there, and the language switch always lands on the same page):
     /LANG/versions/N/              version N exactly as published; permanent
     /LANG/versions/N/changes/      what changed in N against N-1: the changes and the text diff
     /LANG/changelog/               every release with its date, class and changes in plain words
-    /LANG/subprocessors/           for a processor: its sub-processors, as of the version in force
+    /LANG/subprocessors/           for a processor: its sub-processors, as of the version in force,
+                                   with the additions and removals announced for later
+    /LANG/subprocessors/feed.xml   Atom feed of sub-processor changes
     /LANG/feed.xml                 Atom feed of releases
     /versions/N.json               version N as data
     /versions/N.jsonld             version N in W3C DPV terms (JSON-LD)
     /LANG/draft/                   the working copy, only while previewing (`mkdocs serve`)
 
-Released versions are shown from their frozen text; only the banner and the links above it are added.
+Released versions are shown from their frozen text; only the banner and the links above it are added,
+and on /LANG/ the short layer when the version was frozen before it existed (summary.insert_summary).
+Each page's metadata carries what the theme shows around the text: the version and the dates it is in
+force for the print footer, and what search should find (superseded versions are left out).
 """
 
 from __future__ import annotations
@@ -37,8 +42,9 @@ from .render import Stamp, render_notice, render_subprocessors
 from .escape import json_text
 from .escape import xml_text as xml_escape  # XML 1.0: markup escaped, forbidden characters replaced
 from .safety import escape_text
+from .summary import insert_summary
 from .textdiff import as_markdown, hunks
-from .words import listing, long_date
+from .words import country, listing, long_date
 
 
 @dataclass(frozen=True)
@@ -173,17 +179,80 @@ class _Language:
 
     def pages(self) -> list[Page]:
         pages = [self.current_page()]
-        notice, stamp = self.shown
-        if notice.organisation.processor:
-            src = self.uri("subprocessors/index.md")
-            body = self.links(src) + "\n\n" + render_subprocessors(notice, self.lang, stamp)
-            pages.append(Page(src, self.lang, "subprocessors", self.l("heading_subprocessors"), body))
+        if self.shown[0].organisation.processor:
+            pages.append(self.subprocessors_page())
+            if self.releases:
+                pages.append(self.subprocessors_feed())
         if self.releases:
             pages.append(self.versions_page())
             for release in self.releases:
                 pages += [self.version_page(release), self.changes_page(release)]
             pages += [self.changelog_page(), self.feed()]
         return pages
+
+    def subprocessor_changes(self) -> list[tuple[Release, list[str], list[str]]]:
+        """Per release, the sub-processors it adds and removes against the release before it."""
+        out = []
+        for release in self.releases:
+            previous = self.log.previous(release)
+            before = _subprocessors(previous.notice) if previous else ()
+            after = _subprocessors(release.notice)
+            added, removed = [x for x in after if x not in before], [x for x in before if x not in after]
+            if previous is not None and (added or removed):
+                out.append((release, added, removed))
+        return out
+
+    def subprocessor_lines(self, release: Release, added: list[str], removed: list[str], *, markdown: bool = True) -> list[str]:
+        """The announcement of each addition and removal: Markdown for the page, plain text for the feed."""
+        new, old = release.notice, self.log.previous(release).notice
+        text = escape_text if markdown else str
+
+        def say(ident: str, **values: str) -> str:
+            template = label(ident, self.lang) if markdown else label(ident, self.lang).replace("**", "")
+            return Template(template).safe_substitute(values)
+
+        effective = self.date(release.effective)
+        lines = []
+        for ident in added:
+            r = new.recipient(ident)
+            where = listing([country(c, self.lang) for c in r.locations], self.lang)
+            service = r.service(self.lang).strip().rstrip(".")
+            lines.append(say("subprocessor_added", name=text(r.title(self.lang)), effective=effective, service=text(service), where=where))
+        for ident in removed:
+            lines.append(say("subprocessor_removed", name=text(old.recipient(ident).title(self.lang)), effective=effective))
+        return lines
+
+    def subprocessors_page(self) -> Page:
+        """Today's sub-processors, then the additions and removals announced for later (Art. 28(2))."""
+        src = self.uri("subprocessors/index.md")
+        notice, stamp = self.shown
+        text = render_subprocessors(notice, self.lang, stamp)
+        announced = []
+        for release, added, removed in self.subprocessor_changes():
+            if self.status(release) == "upcoming":
+                lines = self.subprocessor_lines(release, added, removed)
+                announced.append("\n".join(f"- {line}" for line in lines))
+                announced.append(self.l("subprocessors_announced_on", announced=self.date(release.announced)))
+        section = [f"## {self.l('subprocessors_announced')} {{#announced}}", *(announced or [self.l("subprocessors_none_announced")])]
+        if self.releases:
+            section.append(f"[{self.l('subprocessors_feed')}]({_rel(src, self.uri('subprocessors/feed.xml'))})")
+        # The announcements go right after the table, before the paragraph on how to object.
+        head, sep, tail = text.partition("\n## ")
+        body = "\n\n".join([self.links(src), head.rstrip(), *section, (sep.lstrip("\n") + tail) if sep else ""])
+        return Page(src, self.lang, "subprocessors", self.l("heading_subprocessors"), body, {"print_footer": self.period(self.current) if self.current else ""})
+
+    def subprocessors_feed(self) -> Page:
+        """Atom feed of sub-processor changes: one entry per release that adds or removes one."""
+        src = self.uri("subprocessors/feed.xml")
+        entries = []
+        for release, added, removed in reversed(self.subprocessor_changes()):
+            plain = " ".join(self.subprocessor_lines(release, added, removed, markdown=False))
+            url = self.absolute(f"{self.lang}/versions/{release.version}/changes/")
+            title = f"{self.l('version')} {release.version} – {self.l('effective_from').lower()} {self.date(release.effective)}"
+            entries.append(_atom_entry(title, url, release.announced, plain))
+        updated = max((r.announced for r, _, _ in self.subprocessor_changes()), default=self.releases[0].announced)
+        xml = self.atom(src, self.l("subprocessors_feed_title"), self.absolute(self.lang + "/subprocessors/"), updated, entries)
+        return Page(src, self.lang, "subprocessors-feed", self.l("subprocessors_feed_title"), xml)
 
     def draft_page(self) -> Page:
         src = self.uri("draft/index.md")
@@ -195,7 +264,7 @@ class _Language:
         title = self.l("title")
         if self.current is None and not self.upcoming:
             text = render_notice(self.notice, self.lang, Stamp())
-            return Page(src, self.lang, "current", title, text)
+            return Page(src, self.lang, "current", title, text, {"print_footer": self.l("draft"), "search": {"boost": 10}})
         shown = self.current or self.upcoming[0]
         banners = []
         for release in self.upcoming:
@@ -204,11 +273,31 @@ class _Language:
             else:
                 target = _rel(src, self.version_uri(release))
                 banners.append(self.banner(f"{self.l('upcoming_banner', effective=self.date(release.effective))} [{self.l('version')} {release.version}]({target})."))
-        body = "\n\n".join([self.links(src), *banners, shown.text(self.lang)])
-        return Page(src, self.lang, "current", title, body)
+        # A version frozen before the short layer existed gets it here, from its own frozen facts; its
+        # archived page (/LANG/versions/N/) stays exactly as published.
+        text = insert_summary(shown.text(self.lang), shown.notice, self.lang)
+        body = "\n\n".join([self.links(src), *banners, text])
+        return Page(src, self.lang, "current", title, body, {"print_footer": self.period(shown), "search": {"boost": 10}})
 
     def banner(self, markdown: str, kind: str = "info") -> str:
         return f"{markdown}\n{{.notice-banner .notice-banner-{kind}}}"
+
+    def until(self, release: Release) -> dt.date | None:
+        """The last day `release` was in force: the day before its successor took effect (None if it still is)."""
+        later = [r for r in self.releases if r.version > release.version and r.in_force(self.today)]
+        return later[0].effective - dt.timedelta(days=1) if later else None
+
+    def period(self, release: Release) -> str:
+        """"In force from X until Y" / "In force from X" / "Takes effect on X", with the version."""
+        effective = self.date(release.effective)
+        status = self.status(release)
+        if status == "upcoming":
+            text = self.l("takes_effect", effective=effective)
+        elif status == "superseded" and self.until(release):
+            text = self.l("in_force_from_to", effective=effective, until=self.date(self.until(release)))
+        else:
+            text = self.l("in_force_from", effective=effective)
+        return f"{self.l('version')} {release.version} · {text}"
 
     def status(self, release: Release) -> str:
         if not release.in_force(self.today):
@@ -220,12 +309,16 @@ class _Language:
         status = self.status(release)
         banners = []
         if status == "superseded" and self.current:
+            until = self.until(release)
+            period = self.l("in_force_from_to", effective=self.date(release.effective), until=self.date(until)) if until else ""
             banners.append(
                 self.banner(
-                    f"{self.l('superseded_banner', effective=self.date(release.effective))} [{self.l('link_current').lower()} ({self.l('version').lower()} {self.current.version})]({_rel(src, self.uri('index.md'))}).",
+                    f"**{period}.** {self.l('replaced_see') if period else self.l('superseded_banner', effective=self.date(release.effective))} [{self.l('link_current').lower()} ({self.l('version').lower()} {self.current.version})]({_rel(src, self.uri('index.md'))}).",
                     "superseded",
                 )
             )
+        elif status == "current":
+            banners.append(self.banner(self.l("current_self", effective=self.date(release.effective)), "current"))
         elif status == "upcoming":
             text = self.l("upcoming_self", effective=self.date(release.effective))
             if self.current:
@@ -237,7 +330,13 @@ class _Language:
             f"[JSON-LD (DPV)]({_rel(src, f'versions/{release.version}.jsonld')})"
         )
         body = "\n\n".join([self.links(src), *banners, release.text(self.lang), "---", more])
-        return Page(src, self.lang, f"version-{release.version}", f"{self.l('version')} {release.version}", body, {"status": status})
+        # Search finds the notice in force at /LANG/ and announced versions, labelled in their title; not
+        # the superseded ones, nor this archive copy of the version in force (the same text as /LANG/).
+        meta = {"status": status, "print_footer": self.period(release), "search": {"exclude": status != "upcoming"}}
+        title = f"{self.l('version')} {release.version}"
+        if status == "upcoming":
+            title += f" ({self.l('upcoming_badge').lower()})"
+        return Page(src, self.lang, f"version-{release.version}", title, body, meta)
 
     def change_line(self, change: Change) -> str:
         line = escape_text(change.explanation[self.lang])
@@ -260,18 +359,16 @@ class _Language:
         elif not changes:
             lines.append(self.l("no_changes"))
         else:
-            rows = [
-                f"| {self.change_line(c)} | {self.l(c.cls)} | `{c.rule}` |"
-                for c in sorted(changes.changes, key=lambda c: (not c.significant, c.key))
-            ]
-            lines.append("\n".join([f"| {self.l('col_change')} | {self.l('col_class')} | {self.l('col_rule')} |", "|---|---|---|", *rows]))
+            # The public reads the change and its class in plain words; rule ids are for reviewers (review.py).
+            rows = [f"| {self.change_line(c)} | {self.l(c.cls)} |" for c in sorted(changes.changes, key=lambda c: (not c.significant, c.key))]
+            lines.append("\n".join([f"| {self.l('col_change')} | {self.l('col_class')} |", "|---|---|", *rows]))
         if previous is not None and self.lang in previous.languages:
             found = hunks(previous.text(self.lang), release.text(self.lang))
             lines += [f"## {self.l('text_diff')} {{#text-diff}}", self.l("text_diff_explained"), as_markdown(found) or self.l("no_changes")]
-        links = f"[{self.l('version')} {release.version}]({_rel(src, self.version_uri(release))})"
+        links = f"[{self.l('link_new_version', version=str(release.version))}]({_rel(src, self.version_uri(release))})"
         if previous is not None:
-            links += f" · [{self.l('version')} {previous.version}]({_rel(src, self.version_uri(previous))})"
-        lines.append(links)
+            links += f" · [{self.l('link_old_version', version=str(previous.version))}]({_rel(src, self.version_uri(previous))})"
+        lines.insert(3, links + "\n{.notice-version-links}")
         title = f"{self.l('changes_title')} {release.version}"
         return Page(src, self.lang, f"changes-{release.version}", title, "\n\n".join(lines))
 
@@ -285,12 +382,15 @@ class _Language:
         rows = []
         for release in reversed(self.releases):
             status = self.l(f"{self.status(release)}_badge")
+            until = self.until(release)
+            changes = f"[{self.l('link_changes')}]({_rel(src, self.version_uri(release, changes=True))})" if self.log.previous(release) else self.l("first_version")
             rows.append(
                 f"| [{self.l('version')} {release.version}]({_rel(src, self.version_uri(release))}) | {self.date(release.effective)} | "
-                f"{self.date(release.announced)} | {status} | {self.l('significant' if release.significant else 'minor')} |"
+                f"{self.date(until) if until else '–'} | {self.date(release.announced)} | {status} | "
+                f"{self.l('significant' if release.significant else 'minor')} | {changes} |"
             )
-        header = [self.l(k) for k in ("col_version", "col_effective", "col_announced", "col_status", "col_class")]
-        table = "\n".join(["| " + " | ".join(header) + " |", "|---|---|---|---|---|", *rows])
+        header = [self.l(k) for k in ("col_version", "col_effective", "col_until", "col_announced", "col_status", "col_class", "col_what_changed")]
+        table = "\n".join(["| " + " | ".join(header) + " |", "|---" * len(header) + "|", *rows])
         body = "\n\n".join([self.links(src), f"# {self.l('versions_title')}", table, f"[{self.l('link_feed')}]({_rel(src, self.uri('feed.xml'))})"])
         return Page(src, self.lang, "versions", self.l("versions_title"), body)
 
@@ -300,6 +400,8 @@ class _Language:
         for release in reversed(self.releases):
             changes = self.log.diff(release)
             blocks.append(f"## {self.l('version')} {release.version} – {self.date(release.effective)} {{#v{release.version}}}")
+            if self.status(release) == "upcoming":
+                blocks.append(self.banner(self.l("upcoming_mark", effective=self.date(release.effective))))
             blocks.append(self.summary(release))
             if self.log.previous(release) is None:
                 blocks.append(self.l("first_version"))
@@ -316,34 +418,46 @@ class _Language:
     def feed(self) -> Page:
         """An Atom feed a customer can subscribe to: one entry per release, newest first."""
         src = self.uri("feed.xml")
-        newest = self.releases[-1]
         entries = []
         for release in reversed(self.releases):
             url = self.absolute(f"{self.lang}/versions/{release.version}/")
             changes = self.log.diff(release)
             lines = [c.explanation[self.lang] for c in changes.changes if self.log.previous(release)] or [label("first_version", self.lang)]
             summary = f"{self.l('significant' if release.significant else 'minor')}. {self.l('effective_from')} {self.date(release.effective)}. " + " ".join(lines)
-            entries.append(
-                "  <entry>\n"
-                f"    <title>{xml_escape(self.l('version'))} {release.version} – {xml_escape(self.l('effective_from').lower())} {xml_escape(self.date(release.effective))}</title>\n"
-                f'    <link rel="alternate" href="{xml_escape(url)}"/>\n'
-                f"    <id>{xml_escape(url)}</id>\n"
-                f"    <updated>{release.announced.isoformat()}T00:00:00Z</updated>\n"
-                f"    <summary>{xml_escape(summary)}</summary>\n"
-                "  </entry>"
-            )
+            title = f"{self.l('version')} {release.version} – {self.l('effective_from').lower()} {self.date(release.effective)}"
+            entries.append(_atom_entry(title, url, release.announced, summary))
+        xml = self.atom(src, self.l("feed_title"), self.absolute(self.lang + "/changelog/"), self.releases[-1].announced, entries)
+        return Page(src, self.lang, "feed", self.l("feed_title"), xml)
+
+    def atom(self, src: str, title: str, alternate: str, updated: dt.date, entries: list[str]) -> str:
         org = self.notice.organisation.name
-        xml = (
+        return (
             '<?xml version="1.0" encoding="utf-8"?>\n'
             f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="{self.lang}">\n'
-            f"  <title>{xml_escape(self.l('feed_title'))} – {xml_escape(org)}</title>\n"
+            f"  <title>{xml_escape(title)} – {xml_escape(org)}</title>\n"
             f"  <id>{xml_escape(self.absolute(src))}</id>\n"
             f'  <link rel="self" href="{xml_escape(self.absolute(src))}"/>\n'
-            f'  <link rel="alternate" href="{xml_escape(self.absolute(self.lang + "/changelog/"))}"/>\n'
-            f"  <updated>{newest.announced.isoformat()}T00:00:00Z</updated>\n"
-            f"  <author><name>{xml_escape(org)}</name></author>\n" + "\n".join(entries) + "\n</feed>\n"
+            f'  <link rel="alternate" href="{xml_escape(alternate)}"/>\n'
+            f"  <updated>{updated.isoformat()}T00:00:00Z</updated>\n"
+            f"  <author><name>{xml_escape(org)}</name></author>\n" + "\n".join(entries) + ("\n" if entries else "") + "</feed>\n"
         )
-        return Page(src, self.lang, "feed", self.l("feed_title"), xml)
+
+
+def _atom_entry(title: str, url: str, updated: dt.date, summary: str) -> str:
+    return (
+        "  <entry>\n"
+        f"    <title>{xml_escape(title)}</title>\n"
+        f'    <link rel="alternate" href="{xml_escape(url)}"/>\n'
+        f"    <id>{xml_escape(url)}</id>\n"
+        f"    <updated>{updated.isoformat()}T00:00:00Z</updated>\n"
+        f"    <summary>{xml_escape(summary)}</summary>\n"
+        "  </entry>"
+    )
+
+
+def _subprocessors(notice: Notice) -> tuple[str, ...]:
+    processor = notice.organisation.processor
+    return processor.sub_processors if processor else ()
 
 
 def export_json(release: Release, log: ReleaseLog) -> str:

@@ -28,6 +28,7 @@ from .records import write_records
 from .releases import RELEASES_DIR, build_date, load_verified_log, missing_urls
 from .reuse import Reuse
 from .safety import LinkPolicy, sanitise_html
+from .typeset import Typeset
 
 #: Markdown features the rendered notice relies on: tables, {#anchor} and {.class} attributes, permalinks.
 REQUIRED_EXTENSIONS = ("tables", "attr_list", "toc")
@@ -41,6 +42,21 @@ def theme_dir() -> Path:
     here = Path(__file__).resolve().parent
     bundled = here / "theme"
     return bundled if bundled.is_dir() else here.parent / "theme"
+
+
+#: lunr's name for a language where it differs from ours (lunr stems bokmål as "no").
+LUNR_LANGUAGES = {"nb": "no", "nn": "no"}
+
+
+def _search_languages(languages, config: MkDocsConfig) -> None:
+    """Material's search stems every language the notice is published in, not only the theme's."""
+    search = config.plugins.get("material/search")
+    if search is None or search.config.lang is None:
+        return
+    for code in languages:
+        lunr = LUNR_LANGUAGES.get(code, code)
+        if lunr not in search.config.lang:
+            search.config.lang.append(lunr)
 
 
 def _use_theme(config: MkDocsConfig) -> None:
@@ -113,12 +129,14 @@ class PrivacyNoticePlugin(BasePlugin[PrivacyNoticeConfig]):
                 config.markdown_extensions.append(name)
         config.mdx_configs.setdefault("toc", {}).setdefault("permalink", True)
         config.markdown_extensions.append(LinkPolicy())
+        config.markdown_extensions.append(Typeset())
         # Truthy but not a list: Material then shows the language switch (our partials/alternate.html,
         # which links the same page in the other language) but emits no site-wide hreflang links of its
         # own; main.html adds the per-page ones.
         # A site that has its own language list keeps it (our partial falls back to it on its own pages).
         if not config.extra.get("alternate"):
             config.extra["alternate"] = True
+        config.extra.setdefault("generator", False)  # no "Made with Material for MkDocs" line: the site is the organisation's
         self._guard_outputs(config)
         return config
 
@@ -184,8 +202,30 @@ class PrivacyNoticePlugin(BasePlugin[PrivacyNoticeConfig]):
                     inclusion=InclusionLevel.NOT_IN_NAV,
                 )
             )
+        self._chrome(notice, files, config)
+        _search_languages(notice.languages, config)
         self.files = files
         return files
+
+    def _chrome(self, notice, files: Files, config: MkDocsConfig) -> None:
+        """The header shows the organisation from the content, and its logo if it has one. Inside an
+        existing site (the prefix option) the header is the site's own: its name and logo stay."""
+        org = notice.organisation
+        if self.prefix:
+            return
+        config.site_name = org.name
+        if org.logo:
+            root = locate_content(self.content_path).root.resolve()
+            path = (root / org.logo).resolve()
+            if not path.is_relative_to(root):  # a symlink out of the content folder would publish any file
+                raise PluginError(f"organisation.logo: {org.logo} is outside the content folder")
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                raise PluginError(f"organisation.logo: cannot read {path}: {exc.strerror}") from None
+            uri = "assets/images/organisation-logo" + Path(org.logo).suffix.lower()
+            files.append(File.generated(config, uri, content=data))
+            config.theme["logo"] = uri
 
     def _leave_out_sources(self, files: Files, paths, config: MkDocsConfig) -> None:
         """A content folder inside docs_dir must not publish its sources: the notice's YAML, the release

@@ -18,6 +18,7 @@ from typing import Callable, Iterable
 from .clauses import clause, label
 from .model import Notice, Purpose, Recipient, Retention, RetentionUse, Text
 from .safety import email_link, escape_markdown, escape_text, link, phone_link
+from .summary import render_summary
 from .words import country, duration, listing, long_date, retention_words, sentence_case
 
 SECTION_ORDER = (
@@ -140,7 +141,7 @@ class _Renderer:
 
     def document(self, stamp: Stamp) -> str:
         org = self.n.organisation
-        blocks = [f"# {self.label('title')} – {escape_text(org.name)}", self.stamp(stamp), self.clause("intro")]
+        blocks = [f"# {self.label('title')} – {escape_text(org.name)}", self.stamp(stamp), render_summary(self.n, self.lang), self.clause("intro")]
         sections: dict[str, Callable[[], list[str]]] = {
             "controller": self.controller,
             "data": self.data,

@@ -98,12 +98,13 @@ def phone_link(number: str) -> str:
 #: our text diff): text structure, links, tables, and del/ins. No script, style, form, media or frame.
 PAGE_TAGS = frozenset(
     "a abbr b blockquote br caption code dd del details div dl dt em h1 h2 h3 h4 h5 h6 hr i ins kbd li mark "
-    "ol p pre q s small span strong sub summary sup table tbody td tfoot th thead time tr u ul".split()
+    "ol p pre q s small span strong sub summary sup table tbody td tfoot th thead time tr u ul wbr".split()
 )
 PAGE_ATTRIBUTES = {
     "*": {"class", "id", "title", "lang", "dir"},
     "a": {"href", "hreflang"},
-    "td": {"style", "colspan", "rowspan"},
+    "table": {"data-wide"},  # typeset.py: cards on a phone
+    "td": {"style", "colspan", "rowspan", "data-label"},
     "th": {"style", "colspan", "rowspan", "scope"},
     "details": {"open"},
     "time": {"datetime"},

@@ -1,7 +1,8 @@
 """Word-level differences between two rendered texts, as a reader would see them (not YAML).
 
 The texts are the rendered Markdown of two versions. Lines are matched first; a changed line is then
-compared word by word. Each hunk carries the heading it falls under, so a reviewer knows where it is.
+compared word by word, or, when the two lines share too few words for that to be readable, shown as
+the old paragraph struck through followed by the new one. Each hunk carries the heading it falls under, so a reviewer knows where it is.
 """
 
 from __future__ import annotations
@@ -34,8 +35,8 @@ def _readable(line: str) -> str:
         return ""
     if line.startswith("|"):
         return " · ".join(cell.strip() for cell in _CELL.split(line.strip().strip("|")))  # a \| inside a cell is text
-    if line.startswith("- "):
-        return "• " + line[2:].strip()  # a list item, without Markdown list syntax inside <ins>/<del>
+    if line.lstrip().startswith("- "):
+        return "• " + line.lstrip()[2:].strip()  # a list item, without Markdown list syntax inside <ins>/<del>
     return line.strip()
 
 
@@ -54,7 +55,7 @@ def hunks(old: str, new: str) -> list[Hunk]:
         for k in range(max(len(old_part), len(new_part))):
             before = old_part[k] if k < len(old_part) else ""
             after = new_part[k] if k < len(new_part) else ""
-            lines.append(tuple(_words(before, after)))
+            lines += _compare(before, after)
         if out and out[-1].heading == heading:  # one block per section, however many changes it has
             out[-1] = Hunk(heading, out[-1].lines + tuple(lines))
         else:
@@ -97,6 +98,24 @@ def _heading_before(lines: list[str], index: int, headings: frozenset[str]) -> s
         if lines[k] in headings:
             return lines[k]
     return ""
+
+
+#: Below this share of words in common, a word diff with more than one changed run interleaves two
+#: unrelated paragraphs into a mix nobody can read; the paragraphs are then shown whole, the old one
+#: struck through, the new one after it.
+PARAGRAPH_THRESHOLD = 0.5
+
+
+def _compare(before: str, after: str) -> list[tuple[tuple[str, str], ...]]:
+    """One line compared word by word, or, where the words do not align, two whole paragraphs."""
+    if before and after:
+        matcher = difflib.SequenceMatcher(a=before.split(), b=after.split(), autojunk=False)
+        changes = sum(1 for op, *_ in matcher.get_opcodes() if op != "equal")
+        # One changed run (a name swapped) reads well as a word diff; several runs over little in
+        # common interleave two texts.
+        if changes > 1 and matcher.ratio() < PARAGRAPH_THRESHOLD:
+            return [(("-", before),), (("+", after),)]
+    return [tuple(_words(before, after))]
 
 
 def _words(before: str, after: str) -> list[tuple[str, str]]:

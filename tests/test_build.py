@@ -158,7 +158,10 @@ def test_change_log_lists_each_release_with_its_class(released):
 
 def test_what_changed_page_has_structured_changes_and_word_diff(released):
     html = (released / "site/en/versions/2/changes/index.html").read_text(encoding="utf-8")
-    assert "retention_longer" in html and "recipient_added_abroad" in html
+    text = page(released / "site", "en/versions/2/changes/index.html").text
+    # The public reads plain words: the class, not the reviewer's rule ids.
+    assert "Significant change" in text and "retention_longer" not in html and "recipient_added_abroad" not in html
+    assert "Read version 2 (new)" in text and "Read version 1 (previous)" in text
     assert "<del>3</del>" in html and "<ins>5</ins>" in html
 
 

@@ -10,7 +10,8 @@ from generator.clauses import read_library
 
 PLACEHOLDERS = {"controller", "org_number", "email", "rights_email", "response_time", "authority", "authority_contact",
                 "notice_days", "channels", "subprocessor_notice_days", "dpo_name", "dpo_contact", "representative", "effective",
-                "version", "langs", "who", "reason"}
+                "version", "langs", "who", "reason",
+                "low", "high", "until", "name", "service", "where", "announced"}  # the last line: summary.py and pages.py
 #: The customer e-mail's sentences (notify_*) fill these from the two versions of the notice.
 NOTIFY_PLACEHOLDERS = {"service", "where", "safeguard", "purposes", "countries", "new", "old", "description", "basis", "interest",
                        "items", "opt_out", "examples", "purpose", "significance", "arrangement", "number"}

@@ -73,3 +73,42 @@ def test_invalid_content_is_a_plugin_error_listing_every_problem(tmp_path):
     message = str(error.value)
     assert "did you mean 'email'" in message and "did you mean 'contract'" in message
     assert message.index("emial") < message.index("contrakt")  # file order
+
+
+def test_header_shows_the_organisation_and_its_logo_from_the_content(tmp_path):
+    d = f.data()
+    d["organisation"]["logo"] = "brand/logo.svg"
+    content = f.write_content(tmp_path / "content", d)
+    (content / "brand").mkdir()
+    (content / "brand" / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>', encoding="utf-8")
+    config = load_config(str(mkdocs_yml(tmp_path)))
+    _, config, files = run_until_files(config)
+    assert config.site_name == "Fjelltopp Regnskap AS"
+    assert config.theme["logo"] == "assets/images/organisation-logo.svg"
+    assert files.get_file_from_path("assets/images/organisation-logo.svg").content_bytes.startswith(b"<svg")
+    assert config.extra["generator"] is False  # no "Made with Material for MkDocs"
+
+
+@pytest.mark.parametrize("make", ["missing", "outside"])
+def test_a_logo_that_is_missing_or_outside_the_content_folder_is_refused(tmp_path, make):
+    d = f.data()
+    d["organisation"]["logo"] = "logo.svg"
+    content = f.write_content(tmp_path / "content", d)
+    if make == "outside":
+        (tmp_path / "secret.svg").write_text("not for publishing", encoding="utf-8")
+        (content / "logo.svg").symlink_to(tmp_path / "secret.svg")
+    config = load_config(str(mkdocs_yml(tmp_path)))
+    with pytest.raises(PluginError, match="organisation.logo"):
+        run_until_files(config)
+
+
+def test_search_stems_every_language_of_the_notice(tmp_path):
+    f.write_content(tmp_path / "content")
+    path = mkdocs_yml(tmp_path)
+    path.write_text(path.read_text().replace('  - search:\n      lang: ["no", en]\n', "  - search\n"))
+    assert "lang: [" not in path.read_text()  # a site that says nothing about search languages
+    config = load_config(str(path))
+    config.plugins.on_startup(command="build", dirty=False)
+    config = config.plugins.on_config(config)  # Material's search takes the theme's language: ["no"]
+    config.plugins.on_files(Files([]), config=config)
+    assert sorted(config.plugins["material/search"].config.lang) == ["en", "no"]
