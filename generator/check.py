@@ -28,7 +28,10 @@ def check_all(path: Path, *, strict: bool = False) -> list[Problem]:
     if path.is_dir():
         try:  # load_log reports the log's schema problems, located, as well as its own rules
             log = load_log(paths.root)
-            problems += verify(log.releases)
+            broken = verify(log.releases)
+            problems += broken
+            if broken:
+                log = None  # a version that cannot be read as released is not compared with
         except ContentError as exc:
             problems += exc.problems
         problems += interrupted_problems(paths.root) + link_problems(paths.root)

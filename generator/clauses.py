@@ -15,6 +15,7 @@ from typing import Mapping
 
 from .document import read_document
 from .model import Text
+from .safety import escape_markdown
 
 LIBRARY = Path(__file__).resolve().parent / "library"
 
@@ -55,7 +56,8 @@ def clause(ident: str, lang: str, overrides: Mapping[str, Text] | None = None, *
     `values` must already be escaped for Markdown: they come from the company's YAML.
     """
     own = overrides.get(ident) if overrides else None
-    text = own(lang) if own is not None else _load("clauses.yaml")[ident][lang]
+    # the company's own wording is content like any other: Markdown allowed, raw HTML made text
+    text = escape_markdown(own(lang)) if own is not None else _load("clauses.yaml")[ident][lang]
     return Template(text.strip()).safe_substitute(values)
 
 

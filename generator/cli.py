@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import errno
-import json
 import os
 import sys
 from pathlib import Path
@@ -151,6 +150,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command is None:
             parser.print_help()
             return EXIT_USAGE
+        _check_environment()
         code = _run(args)
         sys.stdout.flush()
         return code
@@ -174,6 +174,12 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INVALID
     except KeyboardInterrupt:
         return 130
+
+
+def _check_environment() -> None:
+    """Environment values are options too: refuse a bad one before any work, in one line."""
+    if "SOURCE_DATE_EPOCH" in os.environ:
+        _today()
 
 
 def os_error(exc: OSError) -> str:
@@ -292,8 +298,15 @@ def _diff(args: argparse.Namespace) -> int:
 
 
 def _release(args: argparse.Namespace) -> int:
+    from .consistency import text_problem
     from .diff import Reclassification
     from .releases import make_release, plan_release
+
+    for option in ("reason", "short_notice_reason", "approved_by"):
+        value = getattr(args, option)
+        why = text_problem(value, multiline=False) if value is not None else None
+        if why:
+            raise UsageError(f"--{option.replace('_', '-')} {why}: it is recorded in the release log")
 
     reclassifications = []
     for item in args.reclassify:
@@ -398,14 +411,14 @@ def _init(args: argparse.Namespace) -> int:
 
     written = init(args.dir, site_url=args.site_url, site_name=args.site_name)
     for item in written:
-        print(f"{'wrote' if item.created else 'kept '} {item.path}")
+        _out(f"{'wrote' if item.created else 'kept '} {item.path}")
     kept = [w.path.name for w in written if not w.created]
     if ".gitignore" in kept:
-        print("Your .gitignore was kept as it is: add site/ and records/ to it (the built site and the internal record).")
+        _out("Your .gitignore was kept as it is: add site/ and records/ to it (the built site and the internal record).")
     if "mkdocs.yml" in kept:
-        print("Your mkdocs.yml was kept as it is: add the plugin (plugins: - privacy-notice, with prefix: privacy inside an existing site) and use theme: material.")
+        _out("Your mkdocs.yml was kept as it is: add the plugin (plugins: - privacy-notice, with prefix: privacy inside an existing site) and use theme: material.")
     where = "" if args.dir == Path(".") else f" (in {args.dir})"
-    print(f"Next{where}: fill in content/notice.yaml, run `privacy-notice check` until it is clean, preview with `privacy-notice serve`.")
+    _out(f"Next{where}: fill in content/notice.yaml, run `privacy-notice check` until it is clean, preview with `privacy-notice serve`.")
     return EXIT_OK
 
 
@@ -436,7 +449,7 @@ def _pages(args: argparse.Namespace) -> int:
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
-    print(f"Wrote {len(files)} files to {args.out}.")
+    _out(f"Wrote {len(files)} files to {args.out}.")
     return EXIT_OK
 
 

@@ -7,6 +7,7 @@ every lookup therefore tolerates wrong types.
 from __future__ import annotations
 
 import difflib
+import re
 from typing import Any, Callable, Iterator
 
 from .document import Document, FieldPath
@@ -61,6 +62,7 @@ def check(document: Document, clause_ids: Callable[[], frozenset[str]]) -> list[
             if isinstance(value, str) and value not in ids[target]:
                 problems.append(document.problem(field, _dangling(value, target, ids[target])))
     problems += _purpose_rules(document, ids)
+    problems += every_string(document)
     problems += _transfer_countries(document)
     problems += _category_subjects(document)
     problems += _source_purposes(document)
@@ -297,7 +299,7 @@ def _org_numbers(document: Document) -> list[Problem]:
     for field, value in candidates:
         if isinstance(value, str):
             digits = value.replace(" ", "")
-            if len(digits) == 9 and digits.isdigit() and not valid_org_number(digits):
+            if len(digits) == 9 and digits.isascii() and digits.isdigit() and not valid_org_number(digits):
                 problems.append(document.problem(field, f"'{value}' is not a valid organisation number (its check digit is wrong)"))
     return problems
 
@@ -307,3 +309,103 @@ def valid_org_number(digits: str) -> bool:
     remainder = sum(int(d) * w for d, w in zip(digits[:8], weights)) % 11
     check = 0 if remainder == 0 else 11 - remainder
     return check != 10 and check == int(digits[8])
+
+
+# -- every string of the document -------------------------------------------------------------
+
+#: Characters no text may hold: C0 controls (newline only where a text may have several lines), DEL,
+#: C1 controls, lone surrogates (not encodable: a release would fail half-way), the noncharacters
+#: U+FFFE/U+FFFF, and bidirectional embeddings, overrides and isolates, which reorder what a reader
+#: sees ("Trojan Source"), so that a name reads differently from what it is.
+_FORBIDDEN = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u202a-\u202e\u2066-\u2069]")
+_INVISIBLE = re.compile("[\\s\u200b\u200c\u200d\u2060\ufeff]")
+#: Where a country is named: checked against ISO 3166-1 alpha-2, whatever the schema's structure.
+COUNTRY_KEYS = {"country", "countries", "locations", "third_countries"}
+#: Common codes that are not ISO 3166-1, and the code meant.
+COUNTRY_HINTS = {"UK": "GB", "EL": "GR", "EN": "GB"}
+_DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
+#: Art. 12(3): one month, extendable by two further months where necessary.
+MAX_RESPONSE_DAYS = 92
+#: No retention, cookie lifetime or other period in a notice is longer than this.
+MAX_DURATION_YEARS = 100
+
+
+def describe(ch: str) -> str:
+    return f"U+{ord(ch):04X}"
+
+
+def text_problem(value: str, *, multiline: bool) -> str | None:
+    """Why `value` cannot be a text from content, or None. Used for the notice and for command-line
+    values that are recorded (--reason, --approved-by)."""
+    bad = _FORBIDDEN.search(value)
+    if bad is None and not multiline and "\n" in value:
+        return "a line break is not allowed here: write it on one line"
+    if bad is not None:
+        ch = bad.group()
+        if "\u202a" <= ch <= "\u202e" or "\u2066" <= ch <= "\u2069":
+            kind = "a bidirectional override character"
+        elif "\ud800" <= ch <= "\udfff":
+            kind = "a broken character, a lone UTF-16 surrogate,"
+        elif ch == "\t":
+            kind = "a tab character"
+        else:
+            kind = "an invisible control character"
+        return f"holds {kind} ({describe(ch)}) at position {bad.start() + 1}: delete it"
+    if value and not _INVISIBLE.sub("", value):
+        return "is only spaces or invisible characters: write the text, or remove the field"
+    return None
+
+
+def every_string(document: Document) -> list[Problem]:
+    """Every key and string value of the document, wherever the schema puts it: no control or bidi
+    characters, no whitespace-only texts; line breaks only in texts given per language; countries
+    from ISO 3166-1; durations within bounds."""
+    problems: list[Problem] = []
+
+    def visit(node: Any, field: FieldPath, in_text: bool, key: str | None) -> None:
+        if isinstance(node, dict):
+            text = bool(node) and set(node) <= LANGUAGE_KEYS
+            for k, value in node.items():
+                why = text_problem(k, multiline=False) if isinstance(k, str) else None
+                if why:
+                    problems.append(document.problem(field + (k,), f"this key {why}", at="key"))
+                    continue
+                visit(value, field + (k,), text, k)
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                visit(value, field + (i,), False, key)
+        elif isinstance(node, str):
+            why = text_problem(node, multiline=in_text)
+            if why is None and in_text and node == "":
+                why = "is empty: write the text in this language"
+            if why is None and key in COUNTRY_KEYS:
+                why = _country_problem(node)
+            if why is None:
+                why = _duration_problem(node, key)
+            if why:
+                problems.append(document.problem(field, why))
+
+    visit(document.data, (), False, None)
+    return problems
+
+
+def _country_problem(code: str) -> str | None:
+    from .words import iso_countries
+
+    if code in iso_countries() or not re.fullmatch("[A-Z]{2}", code):
+        return None  # a code of the wrong shape is the schema's to report
+    hint = COUNTRY_HINTS.get(code)
+    return f"'{code}' is not an ISO 3166-1 country code" + (f"; did you mean '{hint}'?" if hint else "")
+
+
+def _duration_problem(value: str, key: str | None) -> str | None:
+    match = _DURATION.match(value)
+    if match is None or value == "P":
+        return None
+    years, months, weeks, days = (int(g) if g else 0 for g in match.groups())
+    total_days = years * 365.25 + months * 30.44 + weeks * 7 + days
+    if key == "response_time" and total_days > MAX_RESPONSE_DAYS:
+        return f"'{value}' is longer than GDPR Art. 12(3) allows: at most three months (one month, extendable by two), e.g. P1M"
+    if total_days > MAX_DURATION_YEARS * 365.25:
+        return f"'{value}' is longer than {MAX_DURATION_YEARS} years: check the number (e.g. P10Y for ten years)"
+    return None

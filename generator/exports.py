@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from typing import Any
 
 from .clauses import label
+from .escape import csv_cell, json_text
 from .model import Notice, RetentionUse, Text
 from .words import country, duration, listing
 
@@ -125,7 +125,7 @@ def jsonld(notice: Notice, *, base: str, version: int | None = None) -> dict[str
 
 def jsonld_text(notice: Notice, *, base: str, version: int | None = None) -> str:
     """Compact: json's C encoder only serves calls without indent, and the site has one file per version."""
-    return json.dumps(jsonld(notice, base=base, version=version), ensure_ascii=False, separators=(",", ":")) + "\n"
+    return json_text(jsonld(notice, base=base, version=version), compact=True) + "\n"
 
 
 # -- record of processing activities (Art. 30(1)) ------------------------------------------
@@ -177,10 +177,11 @@ def _retention_words(notice: Notice, use: RetentionUse, lang: str) -> str:
 
 
 def ropa_csv(notice: Notice, lang: str) -> str:
+    """The record as CSV; each cell through escape.csv_cell, so no cell opens as a formula."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=[key for key, _ in ROPA_COLUMNS], lineterminator="\n")
-    writer.writerow({key: label(header, lang) for key, header in ROPA_COLUMNS})
-    writer.writerows(ropa_rows(notice, lang))
+    writer.writerow({key: csv_cell(label(header, lang)) for key, header in ROPA_COLUMNS})
+    writer.writerows({key: csv_cell(value) for key, value in row.items()} for row in ropa_rows(notice, lang))
     return out.getvalue()
 
 

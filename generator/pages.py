@@ -26,12 +26,10 @@ force for the print footer, and what search should find (superseded versions are
 from __future__ import annotations
 
 import datetime as dt
-import json
 import posixpath
 from dataclasses import dataclass, field
 from string import Template
 from typing import Callable, Mapping
-from xml.sax.saxutils import escape as xml_escape
 
 from . import textdiff
 from .clauses import label
@@ -41,6 +39,8 @@ from .exports import jsonld_text
 from .model import Notice
 from .releases import Release, ReleaseLog
 from .render import Stamp, render_notice, render_subprocessors
+from .escape import json_text
+from .escape import xml_text as xml_escape  # XML 1.0: markup escaped, forbidden characters replaced
 from .safety import escape_text
 from .summary import insert_summary
 from .textdiff import as_markdown, hunks
@@ -476,4 +476,4 @@ def export_json(release: Release, log: ReleaseLog) -> str:
         ],
         "content": source,
     }
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"  # compact: see jsonld_text
+    return json_text(data, compact=True) + "\n"  # compact: see jsonld_text

@@ -22,11 +22,12 @@ from .clauses import label
 from .config import PrivacyNoticeConfig
 from .content import RELEASES_FILE, load_notice, locate_content
 from .errors import ContentError, NoticeError
+from .files import guard_output, write_marker
 from .pages import Page, plan, site_files
 from .records import write_records
 from .releases import RELEASES_DIR, build_date, load_verified_log, missing_urls
 from .reuse import Reuse
-from .safety import LinkPolicy
+from .safety import LinkPolicy, sanitise_html
 from .typeset import Typeset
 
 #: Markdown features the rendered notice relies on: tables, {#anchor} and {.class} attributes, permalinks.
@@ -136,7 +137,25 @@ class PrivacyNoticePlugin(BasePlugin[PrivacyNoticeConfig]):
         if not config.extra.get("alternate"):
             config.extra["alternate"] = True
         config.extra.setdefault("generator", False)  # no "Made with Material for MkDocs" line: the site is the organisation's
+        self._guard_outputs(config)
         return config
+
+    def _guard_outputs(self, config: MkDocsConfig) -> None:
+        """Refuse, before MkDocs empties anything, a site_dir or records_dir that is not a place for output."""
+        if self.command != "build":
+            return  # `mkdocs serve` builds into a temporary folder of its own
+        from .site import protected_paths
+
+        project = Path(config.config_file_path).parent
+        try:
+            guard_output(Path(config.site_dir), project=project, protected=protected_paths(config), what="site folder")
+            if self.config.records_dir:
+                records = project / self.config.records_dir
+                protected = {**protected_paths(config), "the site folder": Path(config.site_dir)}
+                docs = {"the docs folder": protected.pop("the docs folder")}  # records may live in docs/: never published
+                guard_output(records, project=project, protected=protected, what="records folder", enclosing=docs)
+        except NoticeError as exc:
+            raise PluginError(str(exc)) from None
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         if self.reuse is not None:
@@ -231,8 +250,14 @@ class PrivacyNoticePlugin(BasePlugin[PrivacyNoticeConfig]):
         missing = missing_urls(self.log, Path(config.site_dir) / self.prefix)
         if missing:
             raise PluginError(f"the build no longer serves {len(missing)} published URL(s): {', '.join(missing)}")
+        write_marker(Path(config.site_dir))
         if self.config.records_dir and self.command == "build":
             write_records(self.notice, self.log, Path(config.config_file_path).parent / self.config.records_dir)
+
+    def on_page_content(self, html: str, *, page: MkDocsPage, config: MkDocsConfig, files: Files) -> str:
+        """Second layer: whatever the renderer let through, the page content is cut down to an
+        allow-list (safety.sanitise_html) before Material wraps it in its own page chrome."""
+        return sanitise_html(html)
 
     def on_shutdown(self) -> None:
         if self.reuse is not None:

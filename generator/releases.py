@@ -47,7 +47,7 @@ def build_date() -> dt.date:
     It decides which released version is in force and which are upcoming.
     """
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
+    if epoch is not None:
         try:
             return dt.datetime.fromtimestamp(int(epoch.strip()), tz=dt.timezone.utc).date()
         except (ValueError, OverflowError, OSError):
@@ -87,7 +87,15 @@ class Release:
 
     def text(self, lang: str) -> str:
         """The frozen rendered text of `lang`, exactly as published."""
-        return read_frozen(self.root, self.files[lang].path).decode("utf-8")
+        return self._read(self.files[lang].path).decode("utf-8")
+
+    def _read(self, relative: str) -> bytes:
+        """A frozen file, or a located ContentError saying why it cannot be read."""
+        try:
+            return read_frozen(self.root, relative)
+        except (ReadError, OSError) as exc:
+            reason = str(exc) if isinstance(exc, ReadError) else f"cannot be read ({exc.strerror or exc})"
+            raise ContentError([Problem(display_path(self.root / relative), 1, 1, "", f"version {self.version}: frozen file {reason}")]) from None
 
     @cached_property
     def data(self) -> dict:
@@ -97,7 +105,7 @@ class Release:
         key = (str(self.root / frozen.path), frozen.sha256)
         if key not in _PARSED:
             if "data" in self.files:
-                _PARSED[key] = json.loads(read_frozen(self.root, frozen.path))
+                _PARSED[key] = json.loads(self._read(frozen.path))
             else:
                 _PARSED[key] = read_document(self.root / frozen.path, root=self.root).data
         return _PARSED[key]

@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import json
 import re
 from dataclasses import dataclass, field
 from typing import Mapping
 
 from .diff import Diff, Reclassification, diff, reclassify, standard_wording
 from .escape import github_markdown as gfm
+from .escape import json_text
 from .model import Notice
 from .render import Stamp, render_notice
 from .textdiff import Hunk, as_text, hunks
@@ -303,7 +303,7 @@ def as_json_report(r: Review) -> str:
     data = _json(r)
     if r.next_release is not None:
         data["next_release"] = _json(r.next_release)
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return json_text(data, indent=2) + "\n"
 
 
 FORMATS = {"markdown": as_markdown_report, "text": as_text_report, "json": as_json_report}

@@ -17,7 +17,7 @@ from markdown.treeprocessors import Treeprocessor
 
 ALLOWED_SCHEMES = ("http", "https", "mailto", "tel")
 
-_INLINE_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
+_INLINE_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|])")  # what Python-Markdown (with tables) unescapes; `~` it would show
 _LINE_START = re.compile(r"^(\s*)([-+>]|\d+[.)])", re.MULTILINE)
 
 
@@ -32,7 +32,7 @@ def escape_text(value: str) -> str:
 def escape_markdown(value: str) -> str:
     """Markdown the company wrote (emphasis, lists, links), with raw HTML and attribute lists made inert."""
     value = value.replace("&", "&amp;").replace("<", "&lt;")
-    value = value.replace("{", "\\{").replace("}", "\\}")
+    value = value.replace("{", "&#123;").replace("}", "&#125;")  # entities: no backslash can undo them
     value = value.replace("![", "!\\[")  # no images: they would load from another host
     return value.strip()
 
@@ -90,3 +90,41 @@ def email_link(address: str) -> str:
 
 def phone_link(number: str) -> str:
     return link(number, "tel:" + number.replace(" ", ""))
+
+
+# -- the second, independent layer: an allow-list sanitiser on the final HTML of page content --------
+
+#: What the notice's pages are made of (Python-Markdown with tables, attr_list, toc, admonitions and
+#: our text diff): text structure, links, tables, and del/ins. No script, style, form, media or frame.
+PAGE_TAGS = frozenset(
+    "a abbr b blockquote br caption code dd del details div dl dt em h1 h2 h3 h4 h5 h6 hr i ins kbd li mark "
+    "ol p pre q s small span strong sub summary sup table tbody td tfoot th thead time tr u ul wbr".split()
+)
+PAGE_ATTRIBUTES = {
+    "*": {"class", "id", "title", "lang", "dir"},
+    "a": {"href", "hreflang"},
+    "table": {"data-wide"},  # typeset.py: cards on a phone
+    "td": {"style", "colspan", "rowspan", "data-label"},
+    "th": {"style", "colspan", "rowspan", "scope"},
+    "details": {"open"},
+    "time": {"datetime"},
+    "ol": {"start"},
+}
+
+
+def sanitise_html(fragment: str) -> str:
+    """The HTML of a page's content with only PAGE_TAGS and PAGE_ATTRIBUTES left (nh3, Ammonia's
+    allow-list): script, style and event handlers cannot survive it, whatever produced the HTML.
+    Links keep only http(s), mailto and tel (and relative URLs); table cells keep only text-align."""
+    import nh3
+
+    return nh3.clean(
+        fragment,
+        tags=set(PAGE_TAGS),
+        clean_content_tags={"script", "style", "template", "noscript", "iframe", "object", "svg", "math"},
+        attributes={tag: set(names) for tag, names in PAGE_ATTRIBUTES.items()},
+        url_schemes=set(ALLOWED_SCHEMES),
+        link_rel=None,
+        strip_comments=True,
+        filter_style_properties={"text-align"},
+    )

@@ -7,11 +7,12 @@ fresh sibling folder and swap it in only when the build succeeded; the previous 
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 from pathlib import Path
 
 from .errors import NoticeError, UsageError
-from .files import replace_dir, staging_dir
+from .files import guard_output, locked, replace_dir, staging_dir, sync_tree
 
 
 def _load_config(config_file: Path, **overrides):
@@ -27,26 +28,45 @@ def _load_config(config_file: Path, **overrides):
 
 
 def build_site(config_file: Path, *, site_dir: Path | None = None, strict: bool = False) -> Path:
-    """Build into a temporary folder next to the target, then swap it in. Returns the site folder."""
+    """Build into a temporary folder next to the target, then swap it in. Returns the site folder.
+
+    The target must be a place for output (files.guard_output), and one build at a time writes it.
+    """
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException
 
     _quiet_mkdocs()
     end_of_life_notice()
     config = _load_config(config_file, strict=strict)
-    target = Path(site_dir or config.site_dir).resolve()
-    staging = staging_dir(target)
-    try:
-        config = _load_config(config_file, strict=strict, site_dir=str(staging))
+    target = Path(os.path.abspath(site_dir or config.site_dir))
+    guard_output(target, project=Path(config.config_file_path).parent, protected=protected_paths(config), what="site folder")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with locked(target.parent, "build"):
+        staging = staging_dir(target)
         try:
-            build(config)
-        except MkDocsException as exc:
-            raise NoticeError(f"build failed: {exc}") from None
-        replace_dir(staging, target)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
+            config = _load_config(config_file, strict=strict, site_dir=str(staging))
+            try:
+                build(config)
+            except MkDocsException as exc:
+                raise NoticeError(f"build failed: {exc}") from None
+            sync_tree(staging)
+            replace_dir(staging, target)
+        finally:
+            if staging.exists():
+                shutil.rmtree(staging, ignore_errors=True)
     return target
+
+
+def protected_paths(config) -> dict[str, Path]:
+    """What no output may replace: the configuration file, the docs folder and the content folder."""
+    project = Path(config.config_file_path).parent
+    paths = {}
+    plugin = config.plugins.get("privacy-notice") if hasattr(config.plugins, "get") else None
+    if plugin is not None:
+        content = project / plugin.config.content
+        paths["the content folder"] = content.parent if content.is_file() else content
+    paths.update({"the configuration file": Path(config.config_file_path), "the docs folder": Path(config.docs_dir)})
+    return paths
 
 
 def serve_site(config_file: Path, *, dev_addr: str | None = None) -> None:

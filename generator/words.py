@@ -171,3 +171,13 @@ def sentence_case(text: str) -> str:
     if not text or not text[0].isalpha() or not text[0].islower() or any(c.isupper() for c in first[1:]):
         return text
     return text[0].upper() + text[1:]
+
+
+#: Babel's territories that ISO 3166-1 does not assign (regions, reserved and private-use codes).
+_NOT_ISO = {"AC", "CP", "CQ", "DG", "EA", "EU", "EZ", "IC", "QO", "TA", "UN", "XA", "XB", "XK", "ZZ"}
+
+
+@lru_cache(maxsize=None)
+def iso_countries() -> frozenset[str]:
+    """The ISO 3166-1 alpha-2 codes (from Babel's CLDR data, less CLDR's own additions)."""
+    return frozenset(code for code in _territories("en") if len(code) == 2 and code.isalpha() and code not in _NOT_ISO)

@@ -23,6 +23,8 @@ VALID = (Path(__file__).parent / "fixtures/minimal/notice.yaml").read_text(encod
 MEMORY_LIMIT = 512 * 1024 * 1024
 CPU_SECONDS = 2.0
 LINE = re.compile(r"^\S.*:\d+:\d+: .+$")
+#: What a terminal would act on rather than show: C0 controls but the newline, DEL, C1, bidi controls.
+CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def sub(old: str, new: str, count: int = 1):
@@ -106,6 +108,32 @@ CASES = {
     "deep_block_nesting": whole("".join("  " * i + f"k{i}:\n" for i in range(200)) + "  " * 200 + "v\n"),
     "line_of_3_mb": sub("Strandgaten 12", "S" * 3_000_000),
     "file_50_mb": whole(b"# " + b"x" * (50 * 1024 * 1024) + b"\n"),
+    # hostile text: every string of the notice is checked, wherever it is
+    "org_number_trailing_newline": sub('"916 752 342"', '"916 752 343\\n"'),
+    "id_trailing_newline": sub("- id: customers", '- id: "customers\\n"'),
+    "name_with_newline_bcc": sub("  name: Fjordlys Regnskap AS", '  name: "Fjordlys Regnskap AS\\nBcc: all@example.test"'),
+    "name_with_escape_sequence": sub("  name: Fjordlys Regnskap AS", '  name: "Fjordlys\\e[2K\\rvalid"'),
+    "id_with_escape_sequence": sub("- id: three_years\n", '- id: "three_years\\e[1A\\e[2K"\n'),
+    "name_with_c1_control": sub("  name: Fjordlys Regnskap AS", '  name: "Fjordlys\\x9b2J"'),
+    "name_with_bidi_override": sub("  name: Fjordlys Regnskap AS", "  name: Fjordlys \u202eSA sgnskaR"),
+    "name_with_bidi_isolate": sub("    name: Nordpost Hosting AS", "    name: Nordpost \u2067Hosting AS"),
+    "name_with_tab": sub("  name: Fjordlys Regnskap AS", '  name: "Fjordlys\\tRegnskap AS"'),
+    "lone_surrogate_escaped": sub("  name: Fjordlys Regnskap AS", '  name: "Fjordlys \\udc80"'),
+    "noncharacter": sub("  name: Fjordlys Regnskap AS", '  name: "Fjordlys \\uffff"'),
+    "key_with_control_character": append('clauses:\n  "intro\\e[2K": {nb: x, en: y}\n'),
+    "translation_only_spaces": sub("      en: customers", '      en: "   "'),
+    "translation_only_zero_width": sub("      en: customers", '      en: "\\u200b\\u2060"'),
+    "translation_empty": sub("      en: customers", '      en: ""'),
+    "name_only_spaces": sub("  name: Fjordlys Regnskap AS", '  name: "  "'),
+    "country_xx": sub("locations: [NO, US]", "locations: [NO, XX]"),
+    "country_uk": sub("locations: [NO, US]", "locations: [NO, UK]"),
+    "response_time_9999_months": sub("  contact:\n    email: personvern@fjordlys.example", "  response_time: P9999M\n  contact:\n    email: personvern@fjordlys.example"),
+    "response_time_four_months": sub("  contact:\n    email: personvern@fjordlys.example", "  response_time: P4M\n  contact:\n    email: personvern@fjordlys.example"),
+    "retention_10e22_years": sub("period: P3Y", "period: P10000000000000000000000Y"),
+    "cookie_duration_1000_years": sub("duration: session", "duration: P1000Y"),
+    "merge_key_inline_bad_value": sub("    role:\n      nb: daglig leder", "    role:\n      <<: 5\n      nb: daglig leder"),
+    "merge_key_inline_mapping": sub("    role:\n      nb: daglig leder", "    role:\n      <<: {nb: x}\n      nb: daglig leder"),
+    "unicode_digits_org_number": sub('"916 752 342"', '"９１６ ７５２ ３４２"'),
 }
 
 
@@ -139,6 +167,7 @@ def test_bad_input_gives_located_one_line_errors_exit_1_and_writes_nothing(case,
     result, cpu = run(["check", "content"], tmp_path)
     assert result.returncode == 1, (result.returncode, result.stdout, result.stderr[-2000:])
     assert "Traceback" not in result.stderr
+    assert not CONTROL.search(result.stdout + result.stderr), "output holds control characters: " + repr(result.stderr[-500:])
     lines = [line for line in result.stderr.splitlines() if not line.endswith("found.")]
     assert lines and all(LINE.match(line) for line in lines), result.stderr[-2000:]
     assert all(line.startswith("content/notice.yaml:") for line in lines), lines

@@ -166,8 +166,10 @@ def test_new_purpose_new_data_and_new_rights_channel_are_grouped_by_meaning(tmp_
     assert "rettigheter@fjelltopp.no" in nb
 
 
-def test_hostile_names_cannot_add_headers_or_markup(tmp_path):
+def test_hostile_names_cannot_add_headers_or_markup(tmp_path, monkeypatch):
     evil = "Evil AS\r\nBcc: all@example.org <script>alert(1)</script> [x](javascript:alert(1))"
+    # check refuses line breaks in names now; a version released before it did is read as frozen, unchecked
+    monkeypatch.setattr("generator.consistency.every_string", lambda document: [])
 
     def mutate(d):
         d["organisation"]["name"] = evil
