@@ -525,6 +525,23 @@ def _covers_fields(fn: Rule) -> Rule:
 # -- the rules of LEGAL-REFERENCE §2, by field ------------------------------------------------------
 
 
+def _added_as(rule_id: str) -> Rule:
+    """An entry whose addition is a change of its own class; its removal is an ordinary one."""
+
+    def added(d: _Differ, delta: Delta) -> Iterator[Change]:
+        if delta.kind == "added":
+            yield d.change(delta.key, "added", rule_id, d.display(delta.new))
+        else:
+            yield from d.default(delta)
+
+    return added
+
+
+rule("organisation.roles.joint_controllers.*")(_added_as("joint_controller_added"))
+rule("sources.*")(_added_as("source_added"))
+rule("automated_decisions.*")(_added_as("automated_added"))
+
+
 @rule("organisation.name", "organisation.org_number")
 def _controller(d: _Differ, delta: Delta) -> Iterator[Change]:
     o, n = d.old.organisation, d.new.organisation
@@ -594,14 +611,6 @@ def _processor_role(d: _Differ, delta: Delta) -> Iterator[Change]:
         yield from _sub_processors(d, sub)
 
 
-@rule("organisation.roles.joint_controllers.*")
-def _joint_controller(d: _Differ, delta: Delta) -> Iterator[Change]:
-    if delta.kind == "added":
-        yield d.change(delta.key, "added", "joint_controller_added", d.display(delta.new))
-    else:
-        yield from d.default(delta)
-
-
 @rule(
     "organisation.roles.joint_controllers.*.name", "organisation.roles.joint_controllers.*.org_number",
     "recipients.*.name", "recipients.*.org_number", "cookies.*.provider",
@@ -628,14 +637,6 @@ def _category(d: _Differ, delta: Delta) -> Iterator[Change]:
 @rule("data_categories.*.special_category")
 def _special(d: _Differ, delta: Delta) -> Iterator[Change]:
     yield from (d.change(delta.key, "changed", "special_category_added", d.name_of(delta)),) if delta.new else d.default(delta)
-
-
-@rule("sources.*")
-def _source(d: _Differ, delta: Delta) -> Iterator[Change]:
-    if delta.kind == "added":
-        yield d.change(delta.key, "added", "source_added", d.display(delta.new))
-    else:
-        yield from d.default(delta)
 
 
 @rule("sources.*.categories")
@@ -890,14 +891,6 @@ def _cookie_duration(d: _Differ, delta: Delta) -> Iterator[Change]:
         return
     rule_id = {1: "retention_longer", -1: "retention_shorter"}.get(order, "detail_changed")
     yield d.change(delta.key, "changed", rule_id, d.name_of(delta), d.value("duration", delta.old), d.value("duration", delta.new))
-
-
-@rule("automated_decisions.*")
-def _decision(d: _Differ, delta: Delta) -> Iterator[Change]:
-    if delta.kind == "added":
-        yield d.change(delta.key, "added", "automated_added", d.display(delta.new))
-    else:
-        yield from d.default(delta)
 
 
 @rule("marketing")
