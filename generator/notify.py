@@ -264,9 +264,6 @@ class _Teller:
             return "purposes", [Item(self.text(self.find(self.new.purposes, ident).name), (Fill("notify_requirement", {"new": c.new.get(self.lang, "")}),))]
         if rule == "representative_changed":
             return "controller", [Item("", (Fill("notify_representative", {"new": c.new.get(self.lang, "")}),))]
-        if head == "cookies" and rule == "party_identity":
-            cookie = self.find(self.new.cookies, ident)
-            return "cookies", [Item(f"{ident} ({cookie.provider})", (Fill("notify_cookie_added", {"purpose": self.sentence(cookie.purpose)}),))]
         if head == "sources" and attr == "purposes":
             old_s, source = self.find(self.old.sources, ident), self.find(self.new.sources, ident)
             added = self.names(self.text(p.name) for p in self.new.purposes if p.id in source.purposes and p.id not in old_s.purposes)
@@ -283,7 +280,7 @@ class _Teller:
             cookie = self.find(self.new.cookies, ident)
             old = self.find(self.old.cookies, ident)
             return "cookies", [Item(ident, (Fill("notify_cookie_longer", {"new": duration(cookie.duration, self.lang), "old": duration(old.duration, self.lang)}),))]
-        if head == "cookies":
+        if head == "cookies":  # added, or its provider is another party (party_identity): told as a new cookie
             cookie = self.find(self.new.cookies, ident)
             return "cookies", [Item(f"{ident} ({cookie.provider})", (Fill("notify_cookie_added", {"purpose": self.sentence(cookie.purpose)}),))]
 
