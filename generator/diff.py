@@ -24,7 +24,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from .clauses import clause, label
 from .model import EEA, Notice, Text
-from .words import country, duration, listing
+from .words import PERIOD, country, duration, listing
 
 SIGNIFICANT, MINOR = "significant", "minor"
 
@@ -209,16 +209,13 @@ def _sections(markdown: str) -> dict[str, tuple[str, str]]:
 
 # -- calendar arithmetic ----------------------------------------------------------------------
 
-_PERIOD = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
-
-
 def _parts(period: str | None) -> tuple[int, int] | None:
     """An ISO 8601 period as (months, days): P5Y = P60M = (60, 0); None when not a period."""
     if not period:
         return None
     if period == "session":
         return (0, 0)
-    m = _PERIOD.match(period)
+    m = PERIOD.match(period)
     if not m:
         return None
     y, mo, w, d = (int(x) if x else 0 for x in m.groups())
