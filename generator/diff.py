@@ -24,6 +24,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from .clauses import clause, label
 from .model import EEA, Notice, Text
+from .textdiff import hunks
 from .words import PERIOD, country, duration, listing
 
 SIGNIFICANT, MINOR = "significant", "minor"
@@ -158,8 +159,6 @@ def standard_wording(published: Mapping[str, str], rendered: Mapping[str, str]) 
     the templates or the package version. One change per section (sections are matched by their
     language-neutral anchor), with the changed sentences of each language as old/new.
     """
-    from .textdiff import hunks
-
     langs = tuple(lang for lang in rendered if lang in published)
     per_section: dict[str, dict[str, tuple[str, str, str]]] = {}  # anchor -> lang -> (heading, old, new)
     order: list[str] = []
