@@ -24,7 +24,8 @@ from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from .clauses import clause, label
 from .model import EEA, Notice, Text
-from .words import country, duration, listing
+from .textdiff import hunks
+from .words import PERIOD, country, duration, listing
 
 SIGNIFICANT, MINOR = "significant", "minor"
 
@@ -158,8 +159,6 @@ def standard_wording(published: Mapping[str, str], rendered: Mapping[str, str]) 
     the templates or the package version. One change per section (sections are matched by their
     language-neutral anchor), with the changed sentences of each language as old/new.
     """
-    from .textdiff import hunks
-
     langs = tuple(lang for lang in rendered if lang in published)
     per_section: dict[str, dict[str, tuple[str, str, str]]] = {}  # anchor -> lang -> (heading, old, new)
     order: list[str] = []
@@ -209,16 +208,13 @@ def _sections(markdown: str) -> dict[str, tuple[str, str]]:
 
 # -- calendar arithmetic ----------------------------------------------------------------------
 
-_PERIOD = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
-
-
 def _parts(period: str | None) -> tuple[int, int] | None:
     """An ISO 8601 period as (months, days): P5Y = P60M = (60, 0); None when not a period."""
     if not period:
         return None
     if period == "session":
         return (0, 0)
-    m = _PERIOD.match(period)
+    m = PERIOD.match(period)
     if not m:
         return None
     y, mo, w, d = (int(x) if x else 0 for x in m.groups())
@@ -525,6 +521,23 @@ def _covers_fields(fn: Rule) -> Rule:
 # -- the rules of LEGAL-REFERENCE §2, by field ------------------------------------------------------
 
 
+def _added_as(rule_id: str) -> Rule:
+    """An entry whose addition is a change of its own class; its removal is an ordinary one."""
+
+    def added(d: _Differ, delta: Delta) -> Iterator[Change]:
+        if delta.kind == "added":
+            yield d.change(delta.key, "added", rule_id, d.display(delta.new))
+        else:
+            yield from d.default(delta)
+
+    return added
+
+
+rule("organisation.roles.joint_controllers.*")(_added_as("joint_controller_added"))
+rule("sources.*")(_added_as("source_added"))
+rule("automated_decisions.*")(_added_as("automated_added"))
+
+
 @rule("organisation.name", "organisation.org_number")
 def _controller(d: _Differ, delta: Delta) -> Iterator[Change]:
     o, n = d.old.organisation, d.new.organisation
@@ -594,14 +607,6 @@ def _processor_role(d: _Differ, delta: Delta) -> Iterator[Change]:
         yield from _sub_processors(d, sub)
 
 
-@rule("organisation.roles.joint_controllers.*")
-def _joint_controller(d: _Differ, delta: Delta) -> Iterator[Change]:
-    if delta.kind == "added":
-        yield d.change(delta.key, "added", "joint_controller_added", d.display(delta.new))
-    else:
-        yield from d.default(delta)
-
-
 @rule(
     "organisation.roles.joint_controllers.*.name", "organisation.roles.joint_controllers.*.org_number",
     "recipients.*.name", "recipients.*.org_number", "cookies.*.provider",
@@ -628,14 +633,6 @@ def _category(d: _Differ, delta: Delta) -> Iterator[Change]:
 @rule("data_categories.*.special_category")
 def _special(d: _Differ, delta: Delta) -> Iterator[Change]:
     yield from (d.change(delta.key, "changed", "special_category_added", d.name_of(delta)),) if delta.new else d.default(delta)
-
-
-@rule("sources.*")
-def _source(d: _Differ, delta: Delta) -> Iterator[Change]:
-    if delta.kind == "added":
-        yield d.change(delta.key, "added", "source_added", d.display(delta.new))
-    else:
-        yield from d.default(delta)
 
 
 @rule("sources.*.categories")
@@ -890,14 +887,6 @@ def _cookie_duration(d: _Differ, delta: Delta) -> Iterator[Change]:
         return
     rule_id = {1: "retention_longer", -1: "retention_shorter"}.get(order, "detail_changed")
     yield d.change(delta.key, "changed", rule_id, d.name_of(delta), d.value("duration", delta.old), d.value("duration", delta.new))
-
-
-@rule("automated_decisions.*")
-def _decision(d: _Differ, delta: Delta) -> Iterator[Change]:
-    if delta.kind == "added":
-        yield d.change(delta.key, "added", "automated_added", d.display(delta.new))
-    else:
-        yield from d.default(delta)
 
 
 @rule("marketing")

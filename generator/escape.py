@@ -9,6 +9,7 @@ from __future__ import annotations
 import html as _html
 import json as _json
 import re
+import unicodedata
 
 # -- characters no output should carry as they are -----------------------------------------------
 
@@ -149,14 +150,10 @@ def terminal(value: str, *, keep_newlines: bool = False) -> str:
 
 # -- GitHub-flavoured Markdown (pull-request comments, job summaries) ----------------------------
 
-import re as _re  # noqa: E402 (this section keeps its own imports)
-import unicodedata as _unicodedata  # noqa: E402
-
-_GFM_PUNCTUATION = _re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character may be backslash-escaped
-_GFM_TRIGGERS = _re.compile(r"(?<=[@#:])|(?<=[wW]{3})(?=\\\.)|(?<=[gG][hH])(?=\\-)")
-_GFM_HEX_RUN = _re.compile(r"[0-9A-Fa-f]{7,}")
+_GFM_TRIGGERS = re.compile(r"(?<=[@#:])|(?<=[wW]{3})(?=\\\.)|(?<=[gG][hH])(?=\\-)")
+_GFM_HEX_RUN = re.compile(r"[0-9A-Fa-f]{7,}")
 _WORD_JOINER = "\u2060"
-_BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f"))
+_GFM_DROPPED = dict.fromkeys(map(ord, BIDI_CONTROLS + "\u200e\u200f"))  # bidi controls and direction marks
 
 
 def github_markdown(text: str) -> str:
@@ -174,9 +171,8 @@ def github_markdown(text: str) -> str:
       `@`, `#` and `:`, between `GH` and `-`, between `www` and `.`, and inside every run of seven or more hex
       digits breaks each pattern without changing what a reader sees.
     """
-    text = "".join("\ufffd" if 0xD800 <= ord(ch) <= 0xDFFF else ch for ch in text)
-    text = text.translate(_BIDI_CONTROLS)
-    text = "".join(" " if _unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch for ch in text).strip()
+    text = _SURROGATE.sub(REPLACEMENT, text).translate(_GFM_DROPPED)
+    text = "".join(" " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch for ch in text).strip()
     text = _GFM_HEX_RUN.sub(lambda m: _WORD_JOINER.join(m.group(0)[i : i + 6] for i in range(0, len(m.group(0)), 6)), text)
-    text = _GFM_PUNCTUATION.sub(r"\\\1", text)
+    text = _MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
     return _GFM_TRIGGERS.sub(_WORD_JOINER, text)

@@ -15,6 +15,7 @@ A minor release produces no notice.
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 from dataclasses import dataclass, field
 from string import Template
 from typing import Callable, Iterable, Mapping
@@ -23,7 +24,7 @@ from .clauses import label
 from .diff import Change, Diff
 from .escape import email_header, email_markdown, html_attribute, html_text
 from .model import Notice, Purpose, Recipient, Retention, RetentionUse, Text
-from .releases import Release, ReleaseLog
+from .releases import Release, ReleaseLog, build_date
 from .words import country, duration, full_stop, listing, long_date, retention_words, sentence_case
 
 FORMATS = ("markdown", "text", "html")
@@ -88,8 +89,6 @@ def notifications(log: ReleaseLog, release: Release, site_url: str | None, sent:
     if previous is None or not changes.significant:
         return []
     if sent is None:
-        from .releases import build_date
-
         sent = build_date()
     in_force = log.current(sent)
     base = (site_url or "").rstrip("/")
@@ -106,7 +105,7 @@ def notifications(log: ReleaseLog, release: Release, site_url: str | None, sent:
             "email": release.notice.rights.contact.email,
         }
         letter = _Letter(lang, values, groups, links)
-        out.append(Notification(lang, email_header(letter.fill("notify_subject", str)), letter.markdown(), letter.text(), letter.html()))
+        out.append(Notification(lang, letter.subject(), letter.markdown(), letter.text(), letter.html()))
     return out
 
 
@@ -264,9 +263,6 @@ class _Teller:
             return "purposes", [Item(self.text(self.find(self.new.purposes, ident).name), (Fill("notify_requirement", {"new": c.new.get(self.lang, "")}),))]
         if rule == "representative_changed":
             return "controller", [Item("", (Fill("notify_representative", {"new": c.new.get(self.lang, "")}),))]
-        if head == "cookies" and rule == "party_identity":
-            cookie = self.find(self.new.cookies, ident)
-            return "cookies", [Item(f"{ident} ({cookie.provider})", (Fill("notify_cookie_added", {"purpose": self.sentence(cookie.purpose)}),))]
         if head == "sources" and attr == "purposes":
             old_s, source = self.find(self.old.sources, ident), self.find(self.new.sources, ident)
             added = self.names(self.text(p.name) for p in self.new.purposes if p.id in source.purposes and p.id not in old_s.purposes)
@@ -283,7 +279,7 @@ class _Teller:
             cookie = self.find(self.new.cookies, ident)
             old = self.find(self.old.cookies, ident)
             return "cookies", [Item(ident, (Fill("notify_cookie_longer", {"new": duration(cookie.duration, self.lang), "old": duration(old.duration, self.lang)}),))]
-        if head == "cookies":
+        if head == "cookies":  # added, or its provider is another party (party_identity): told as a new cookie
             cookie = self.find(self.new.cookies, ident)
             return "cookies", [Item(f"{ident} ({cookie.provider})", (Fill("notify_cookie_added", {"purpose": self.sentence(cookie.purpose)}),))]
 
@@ -385,6 +381,10 @@ class _Letter:
     def fill(self, ident: str, escape: Escape) -> str:
         return _fill(Fill(ident, self.values), self.lang, escape)
 
+    def subject(self) -> str:
+        """One header line whatever the content holds, so no name can add a mail header."""
+        return email_header(self.fill("notify_subject", str))
+
     def markdown(self) -> str:
         esc = email_markdown
         out = [self.fill("notify_greeting", esc), self.fill("notify_why", esc), self.fill("notify_intro", esc)]
@@ -420,14 +420,11 @@ class _Letter:
         out.append("<p>" + "<br>\n".join(f'{html_text(label(text, self.lang))}: <a href="{html_attribute(url)}">{html_text(url)}</a>' for text, url in self.links) + "</p>")
         out.append(f"<p>{self.fill('notify_rights', esc)}</p>")
         out.append("<p>" + self.fill("notify_signature", esc).replace("\n", "<br>\n") + "</p>")
-        subject = email_header(self.fill("notify_subject", str))
-        head = f'<!DOCTYPE html>\n<html lang="{self.lang}">\n<head>\n<meta charset="utf-8">\n<title>{html_text(subject)}</title>\n</head>\n<body>\n'
+        head = f'<!DOCTYPE html>\n<html lang="{self.lang}">\n<head>\n<meta charset="utf-8">\n<title>{html_text(self.subject())}</title>\n</head>\n<body>\n'
         return head + "\n".join(out) + "\n</body>\n</html>\n"
 
 
 def _wrap(text: str, first: str = "", rest: str = "") -> str:
-    import textwrap
-
     return textwrap.fill(text, width=72, initial_indent=first, subsequent_indent=rest, break_long_words=False, break_on_hyphens=False)
 
 

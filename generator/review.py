@@ -83,13 +83,16 @@ def rendered(notice: Notice) -> dict[str, str]:
     return {lang: render_notice(notice, lang, Stamp()) for lang in notice.languages}
 
 
-def release_changes(latest, notice: Notice, reclassifications: tuple[Reclassification, ...] = ()) -> Diff:
+def release_changes(
+    latest, notice: Notice, reclassifications: tuple[Reclassification, ...] = (), *, published: Mapping[str, str] | None = None
+) -> Diff:
     """What the next release would change for readers against `latest` (a releases.Release or None):
     the content changes, then every standard-wording change (published text against the same frozen
-    content rendered today)."""
+    content rendered today). `published`: latest's frozen texts, when the caller has read them already."""
     if latest is None:
         return diff(None, notice, reclassifications)
-    published = {lang: latest.text(lang) for lang in latest.languages if lang in notice.languages}
+    langs = [lang for lang in latest.languages if lang in notice.languages]
+    published = {lang: published[lang] if published is not None else latest.text(lang) for lang in langs}
     wording = standard_wording(published, {lang: render_notice(latest.notice, lang, Stamp()) for lang in published})
     return reclassify(diff(latest.notice, notice) + wording, reclassifications)
 
@@ -98,9 +101,9 @@ def review_release(latest, notice: Notice, *, today: dt.date) -> Review:
     """The report of the next release against the latest (None: nothing released yet)."""
     if latest is None:
         return review(None, notice, diff(None, notice), base_label="nothing (no release yet)", today=today)
-    published = {lang: latest.text(lang) for lang in latest.languages}
+    published = {lang: latest.text(lang) for lang in latest.languages}  # read once, for both steps
     return review(
-        latest.notice, notice, release_changes(latest, notice), base_label=f"version {latest.version} as published",
+        latest.notice, notice, release_changes(latest, notice, published=published), base_label=f"version {latest.version} as published",
         today=today, published=published, after=latest.effective, version=latest.version + 1,
     )
 

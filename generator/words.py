@@ -16,7 +16,8 @@ from .clauses import label
 #: English is written the British way, as in the GDPR's English text ("12 January 2023", no Oxford comma).
 LOCALES = {"nb": "nb_NO", "en": "en_GB"}
 
-_DURATION = re.compile(r"^P(?:(?P<year>\d+)Y)?(?:(?P<month>\d+)M)?(?:(?P<week>\d+)W)?(?:(?P<day>\d+)D)?$")
+#: An ISO 8601 period as content writes it (P5Y, P1Y6M, P2W, P30D); diff.py compares two by the calendar.
+PERIOD = re.compile(r"^P(?:(?P<year>\d+)Y)?(?:(?P<month>\d+)M)?(?:(?P<week>\d+)W)?(?:(?P<day>\d+)D)?$")
 
 
 def long_date(value: dt.date | str, lang: str) -> str:
@@ -36,7 +37,7 @@ def duration(value: str, lang: str, *, spelled: bool = False) -> str:
     """
     if value == "session":
         return label("session", lang)
-    match = _DURATION.match(value)
+    match = PERIOD.match(value)
     if not match:
         raise ValueError(f"not an ISO 8601 duration: {value!r}")
     parts = []

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from html.parser import HTMLParser
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -20,6 +19,7 @@ from generator.diff import diff
 from generator.escape import github_markdown
 from generator.review import as_markdown_report, fit, review
 from tests import factories as f
+from tests.markup import parse
 from tests.test_review import MARKDOWN
 
 #: What GitHub turns into a link or a ping in rendered text.
@@ -35,25 +35,6 @@ GITHUB_AUTOLINKS = {
 }
 
 HOSTILE = "@acme/legal | #1 <img src=x>"
-
-
-class _Tags(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tags: list[tuple[str, dict]] = []
-        self.text: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append((tag, dict(attrs)))
-
-    def handle_data(self, data):
-        self.text.append(data)
-
-
-def parse(markup: str) -> _Tags:
-    parser = _Tags()
-    parser.feed(markup)
-    return parser
 
 
 def autolinks(text: str) -> list[str]:

@@ -11,7 +11,6 @@ import datetime as dt
 import io
 import json
 import xml.etree.ElementTree as ET
-from html.parser import HTMLParser
 
 import markdown
 import pytest
@@ -25,6 +24,7 @@ from generator.pages import plan
 from generator.releases import load_verified_log, make_release
 from generator.safety import LinkPolicy, link_allowed, sanitise_html
 from tests import factories as f
+from tests.markup import parse
 
 PIECES = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "<a href='javascript:alert(1)'>x</a>", "[x](javascript:alert(1))",
           "![i](https://evil.example/i.png)", "<https://evil.example>", "{: onclick=alert(1)}", "{#id .cls}", "&lt;script&gt;", "&#60;b&#62;",
@@ -34,19 +34,6 @@ PIECES = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "<a href=
 _CHARS = st.text(st.characters(blacklist_categories=("Cc", "Cs")), min_size=1, max_size=12)
 TEXT = st.lists(st.one_of(_CHARS, st.sampled_from(PIECES), st.text(max_size=3)), min_size=1, max_size=6).map("".join)
 FORBIDDEN_TAGS = {"script", "img", "iframe", "style", "object", "embed", "svg", "math", "form", "input", "link", "meta", "base"}
-
-
-class _Page(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.tags: list[tuple[str, dict]] = []
-        self.text: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append((tag, dict(attrs)))
-
-    def handle_data(self, data):
-        self.text.append(data)
 
 
 def _render(markdown_text: str) -> str:
@@ -84,9 +71,7 @@ def test_any_text_is_inert_in_every_output(tmp_path_factory, name, description, 
     for page in pages:
         path = page.src_uri
         if page.is_markdown:
-            parser = _Page()
-            parser.feed(_render(page.content))
-            parser.close()
+            parser = parse(_render(page.content))
             for tag, attrs in parser.tags:
                 assert tag not in FORBIDDEN_TAGS, (path, tag)
                 assert not any(a.lower().startswith("on") for a in attrs), (path, tag, attrs)
@@ -120,8 +105,7 @@ def test_a_clause_override_with_html_is_shown_as_text(tmp_path, override):
 
     pages = plan(load_notice(content), load_verified_log(content), today=dt.date(2025, 6, 1), draft=True)
     current = next(p for p in pages if p.src_uri == "en/index.md")
-    parser = _Page()
-    parser.feed(_render(current.content))
+    parser = parse(_render(current.content))
     assert override in "".join(parser.text)
     assert not any(tag in ("img", "script") or any(a.startswith("on") for a in attrs) for tag, attrs in parser.tags)
 

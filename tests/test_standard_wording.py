@@ -27,9 +27,9 @@ def library(tmp_path, monkeypatch):
     copy = tmp_path / "library"
     shutil.copytree(clauses.LIBRARY, copy)
     monkeypatch.setattr(clauses, "LIBRARY", copy)
-    clauses._load.cache_clear()
+    clauses.reload()
     yield copy
-    clauses._load.cache_clear()
+    clauses.reload()
 
 
 def invert_erasure(library) -> None:
@@ -37,7 +37,7 @@ def invert_erasure(library) -> None:
     text = path.read_text(encoding="utf-8")
     assert text.count(ERASURE_NB) == 1 and text.count(ERASURE_EN) == 1
     path.write_text(text.replace(ERASURE_NB, INVERTED_NB).replace(ERASURE_EN, INVERTED_EN), encoding="utf-8")
-    clauses._load.cache_clear()
+    clauses.reload()
 
 
 @pytest.fixture
@@ -130,7 +130,7 @@ def test_a_label_edit_is_standard_wording_too(released, library):
     text = path.read_text(encoding="utf-8")
     assert text.count("col_recipient: {nb: Mottaker, en: Recipient}") == 1
     path.write_text(text.replace("col_recipient: {nb: Mottaker, en: Recipient}", "col_recipient: {nb: Hvem, en: Who}"), encoding="utf-8")
-    clauses._load.cache_clear()
+    clauses.reload()
     latest = load_log(released).latest
     (change,) = review_release(latest, latest.notice, today=dt.date(2025, 2, 1)).changes.changes
     assert change.rule == "standard_wording" and "Who" in change.new["en"] and "Hvem" in change.new["nb"]
