@@ -19,7 +19,7 @@ import datetime as dt
 import html
 import re
 from dataclasses import dataclass, field
-from typing import Mapping
+from typing import Callable, Mapping
 
 from .diff import Diff, Reclassification, diff, reclassify, standard_wording
 from .escape import github_markdown as gfm
@@ -56,15 +56,17 @@ class Review:
             earliest = max(earliest, self.after + dt.timedelta(days=1))
         return earliest
 
-    def headline(self) -> str:
+    def headline(self, show: Callable[[str], str] = str) -> str:
+        """The one-line verdict; `show` escapes the compared-with label (a ref or path the user gave)
+        for the output it goes to."""
         n = len(self.changes.significant)
         if not self.changes:
             if self.branch:
                 return (
-                    f"Customer notification required: no — this branch changes nothing in the notice against {self.base_label} "
+                    f"Customer notification required: no — this branch changes nothing in the notice against {show(self.base_label)} "
                     "(any earlier report on this pull request no longer applies)"
                 )
-            return f"Customer notification required: no — no change to the notice against {self.base_label}"
+            return f"Customer notification required: no — no change to the notice against {show(self.base_label)}"
         date = f"earliest allowed effective date: {self.earliest_effective.isoformat()}"
         if n:
             return (
@@ -224,14 +226,14 @@ def _sentence_ops(old: str, new: str):
 
 
 def as_markdown_report(r: Review) -> str:
-    lines = [f"**{r.headline()}**", "", f"Compared with: {gfm(r.base_label)}."]
+    lines = [f"**{r.headline(gfm)}**", "", f"Compared with: {gfm(r.base_label)}."]
     if r.branch:
         lines[-1] = f"What this branch changes in the content, compared with {gfm(r.base_label)}."
     lines += ["", *_part_markdown(r, "###")]
     if r.next_release is not None:
         n = r.next_release
         lines += ["", f"## The next release{f' (version {n.version})' if n.version else ''}: what readers would see change", ""]
-        lines += [f"**{n.headline()}**", "", f"Compared with {gfm(n.base_label)}: the text readers see now.", ""]
+        lines += [f"**{n.headline(gfm)}**", "", f"Compared with {gfm(n.base_label)}: the text readers see now.", ""]
         lines += _part_markdown(n, "###")
     return "\n".join(lines).rstrip() + "\n"
 

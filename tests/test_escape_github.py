@@ -111,3 +111,15 @@ def test_a_comment_with_hostile_content_pings_nobody_and_links_only_the_tool():
         assert HOSTILE in visible and "&lt;" not in visible  # shown as written, nothing escaped twice
         text_part = visible[visible.index("Text as readers see it") :]
         assert f"Mottakere: Microsoft Ireland Operations Ltd {HOSTILE}" in text_part
+
+
+def test_the_compared_with_label_in_a_no_change_headline_is_inert():
+    # With no change the headline names what was compared: a ref or path the user gave, not content.
+    base = f.notice()
+    report = review(base, base, diff(base, base), base_label="main @octocat #7 <img src=x>", today=dt.date(2025, 1, 1), branch=True)
+    markdown = as_markdown_report(report)
+    rendered = parse(MARKDOWN.render(markdown))
+    assert not [tag for tag, _ in rendered.tags if tag in ("a", "img")]
+    first = "".join(rendered.text).splitlines()[0]
+    assert first.startswith("Customer notification required: no") and autolinks(first) == []
+    assert "main @octocat #7 <img src=x>" in first.replace("\u2060", "")
