@@ -301,18 +301,17 @@ _ART9_WORDS = re.compile(
 )
 
 
-def _category_words(category: DataCategory) -> str:
-    """What a category is called and what it holds, in every language: where its nature shows."""
-    return " ".join([*category.name.values.values(), *(category.examples.values.values() if category.examples else ())])
+def _categories_mentioning(n: Notice, pattern: re.Pattern) -> Iterator[tuple[int, DataCategory, re.Match]]:
+    """Each data category whose name or examples, in any language (where its nature shows), match."""
+    for i, category in enumerate(n.data_categories):
+        words = " ".join([*category.name.values.values(), *(category.examples.values.values() if category.examples else ())])
+        if found := pattern.search(words):
+            yield i, category, found
 
 
 def _special_unmarked(n: Notice, document: Document) -> Iterator[tuple[FieldPath, str]]:
-    for i, category in enumerate(n.data_categories):
-        if category.special:
-            continue
-        words = _category_words(category)
-        found = _ART9_WORDS.search(words)
-        if found:
+    for i, category, found in _categories_mentioning(n, _ART9_WORDS):
+        if not category.special:
             yield ("data_categories", i, "name"), f"data category `{category.id}` mentions “{found.group(0)}” but is not marked as a special category"
 
 
@@ -324,10 +323,8 @@ _NATIONAL_ID = re.compile(
 
 
 def _national_id_without_need(n: Notice, document: Document) -> Iterator[tuple[FieldPath, str]]:
-    for i, category in enumerate(n.data_categories):
-        words = _category_words(category)
-        found = _NATIONAL_ID.search(words)
-        if not found or category.need:
+    for i, category, found in _categories_mentioning(n, _NATIONAL_ID):
+        if category.need:
             continue
         users = [p for p in n.purposes if category.id in p.categories]
         if users and all(p.legal_basis == "legal_obligation" and p.legal_reference for p in users):
