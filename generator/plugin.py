@@ -23,7 +23,7 @@ from .config import PrivacyNoticeConfig
 from .content import RELEASES_FILE, load_notice, locate_content
 from .errors import ContentError, NoticeError
 from .files import guard_output, write_marker
-from .pages import Page, plan, site_files
+from .pages import Page, plan, require_site_url, site_files
 from .records import write_records
 from .releases import RELEASES_DIR, build_date, load_verified_log, missing_urls
 from .reuse import Reuse
@@ -164,13 +164,11 @@ class PrivacyNoticePlugin(BasePlugin[PrivacyNoticeConfig]):
             paths = locate_content(self.content_path)
             notice = load_notice(self.content_path)
             log = self.reuse.log(paths.root) if self.reuse is not None else load_verified_log(paths.root)
+            require_site_url(log, config.site_url, config.config_file_path)
         except ContentError as exc:
             raise PluginError("invalid content:\n" + "\n".join(str(p) for p in exc.problems)) from None
         except NoticeError as exc:
             raise PluginError(str(exc)) from None
-        if log.releases and not config.site_url:
-            # Atom ids, feed links and the JSON-LD base must be absolute; relative ones are invalid.
-            raise PluginError(f"{config.config_file_path}: site_url is not set; the feeds need the site's full address (e.g. site_url: https://ORG.github.io/REPO/)")
         self.log = log
         self.notice = notice
         self._leave_out_sources(files, paths, config)
