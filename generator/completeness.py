@@ -21,6 +21,7 @@ from .consistency import text_maps
 from .document import Document, FieldPath
 from .errors import Problem
 from .model import EEA, DataCategory, Notice, Retention
+from .words import period_parts
 
 #: The checklist: id -> (article, condition in words, always required?)
 CHECKLIST: dict[str, tuple[str, str, bool]] = {
@@ -242,10 +243,10 @@ def _wording(*patterns: str, unless: str | None = None, only: Callable[[FieldPat
 
 def _years(period: str | None) -> float | None:
     """An ISO 8601 duration in years (months as 1/12, weeks and days by 365.25), for comparisons."""
-    m = re.fullmatch(r"P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?", period or "")
-    if not m or not period or period == "P":
+    parts = period_parts(period)
+    if parts is None:
         return None
-    y, mo, w, d = (int(x) if x else 0 for x in m.groups())
+    y, mo, w, d = parts
     return y + mo / 12 + (w * 7 + d) / 365.25
 
 
@@ -349,9 +350,9 @@ def _objection_in_writing(n: Notice, document: Document) -> Iterator[tuple[Field
 
 
 def _response_time(n: Notice, document: Document) -> Iterator[tuple[FieldPath, str]]:
-    m = re.fullmatch(r"P(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?", n.rights.response_time)
-    if m:
-        months, weeks, days = (int(x) if x else 0 for x in m.groups())
+    parts = period_parts(n.rights.response_time)
+    if parts and not parts[0]:  # a response time in years is the schema's to refuse
+        _, months, weeks, days = parts
         if months * 31 + weeks * 7 + days > 31:
             yield ("rights", "response_time"), f"response_time {n.rights.response_time} is longer than one month"
 
