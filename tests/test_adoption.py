@@ -44,6 +44,9 @@ def test_init_writes_a_starting_point(tmp_path, capsys):
                  "schema/notice.schema.json", "schema/releases.schema.json"):
         assert (tmp_path / name).exists(), name
     assert {"site/", "records/"} <= set((tmp_path / ".gitignore").read_text().split())
+    umask = os.umask(0)
+    os.umask(umask)
+    assert (tmp_path / "mkdocs.yml").stat().st_mode & 0o777 == 0o666 & ~umask  # readable like any file the user made
     config = yaml.safe_load((tmp_path / "mkdocs.yml").read_text())
     assert config["site_url"] == "https://example.org/privacy/"
     assert config["theme"]["name"] == "material" and "custom_dir" not in config["theme"]
