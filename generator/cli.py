@@ -428,7 +428,7 @@ def _pages(args: argparse.Namespace) -> int:
 
     from .content import load_notice, locate_content
     from .files import guard_output, replace_dir, staging_dir
-    from .pages import site_files
+    from .pages import require_site_url, site_files
     from .releases import build_date, load_verified_log
 
     site = _mkdocs_settings(args.config_file)
@@ -436,8 +436,7 @@ def _pages(args: argparse.Namespace) -> int:
     guard_output(target, project=args.config_file.resolve().parent, protected={"the content folder": site.content, "the MkDocs configuration": args.config_file}, what="pages folder")
     notice = load_notice(site.content)
     log = load_verified_log(locate_content(site.content).root)
-    if log.releases and not site.site_url:
-        raise UsageError(f"no site address: set site_url in {args.config_file} (the feeds need absolute links)")
+    require_site_url(log, site.site_url, args.config_file)
     files = site_files(notice, log, today=build_date(), draft=args.draft, site_url=site.site_url, prefix=site.prefix)
     staging = staging_dir(target)
     try:

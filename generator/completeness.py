@@ -21,6 +21,7 @@ from .consistency import text_maps
 from .document import Document, FieldPath
 from .errors import Problem
 from .model import EEA, DataCategory, Notice, Retention
+from .words import period_parts
 
 #: The checklist: id -> (article, condition in words, always required?)
 CHECKLIST: dict[str, tuple[str, str, bool]] = {
@@ -242,10 +243,10 @@ def _wording(*patterns: str, unless: str | None = None, only: Callable[[FieldPat
 
 def _years(period: str | None) -> float | None:
     """An ISO 8601 duration in years (months as 1/12, weeks and days by 365.25), for comparisons."""
-    m = re.fullmatch(r"P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?", period or "")
-    if not m or not period or period == "P":
+    parts = period_parts(period)
+    if parts is None:
         return None
-    y, mo, w, d = (int(x) if x else 0 for x in m.groups())
+    y, mo, w, d = parts
     return y + mo / 12 + (w * 7 + d) / 365.25
 
 
@@ -301,18 +302,17 @@ _ART9_WORDS = re.compile(
 )
 
 
-def _category_words(category: DataCategory) -> str:
-    """What a category is called and what it holds, in every language: where its nature shows."""
-    return " ".join([*category.name.values.values(), *(category.examples.values.values() if category.examples else ())])
+def _categories_mentioning(n: Notice, pattern: re.Pattern) -> Iterator[tuple[int, DataCategory, re.Match]]:
+    """Each data category whose name or examples, in any language (where its nature shows), match."""
+    for i, category in enumerate(n.data_categories):
+        words = " ".join([*category.name.values.values(), *(category.examples.values.values() if category.examples else ())])
+        if found := pattern.search(words):
+            yield i, category, found
 
 
 def _special_unmarked(n: Notice, document: Document) -> Iterator[tuple[FieldPath, str]]:
-    for i, category in enumerate(n.data_categories):
-        if category.special:
-            continue
-        words = _category_words(category)
-        found = _ART9_WORDS.search(words)
-        if found:
+    for i, category, found in _categories_mentioning(n, _ART9_WORDS):
+        if not category.special:
             yield ("data_categories", i, "name"), f"data category `{category.id}` mentions “{found.group(0)}” but is not marked as a special category"
 
 
@@ -324,10 +324,8 @@ _NATIONAL_ID = re.compile(
 
 
 def _national_id_without_need(n: Notice, document: Document) -> Iterator[tuple[FieldPath, str]]:
-    for i, category in enumerate(n.data_categories):
-        words = _category_words(category)
-        found = _NATIONAL_ID.search(words)
-        if not found or category.need:
+    for i, category, found in _categories_mentioning(n, _NATIONAL_ID):
+        if category.need:
             continue
         users = [p for p in n.purposes if category.id in p.categories]
         if users and all(p.legal_basis == "legal_obligation" and p.legal_reference for p in users):
@@ -352,9 +350,9 @@ def _objection_in_writing(n: Notice, document: Document) -> Iterator[tuple[Field
 
 
 def _response_time(n: Notice, document: Document) -> Iterator[tuple[FieldPath, str]]:
-    m = re.fullmatch(r"P(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?", n.rights.response_time)
-    if m:
-        months, weeks, days = (int(x) if x else 0 for x in m.groups())
+    parts = period_parts(n.rights.response_time)
+    if parts and not parts[0]:  # a response time in years is the schema's to refuse
+        _, months, weeks, days = parts
         if months * 31 + weeks * 7 + days > 31:
             yield ("rights", "response_time"), f"response_time {n.rights.response_time} is longer than one month"
 

@@ -13,6 +13,7 @@ from typing import Any, Callable, Iterator
 from .document import Document, FieldPath
 from .errors import Problem
 from .model import EEA
+from .words import period_parts
 
 #: Collections whose items have a stable id, and the field holding it.
 COLLECTIONS = {
@@ -323,7 +324,6 @@ _INVISIBLE = re.compile("[\\s\u200b\u200c\u200d\u2060\ufeff]")
 COUNTRY_KEYS = {"country", "countries", "locations", "third_countries"}
 #: Common codes that are not ISO 3166-1, and the code meant.
 COUNTRY_HINTS = {"UK": "GB", "EL": "GR", "EN": "GB"}
-_DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
 #: Art. 12(3): one month, extendable by two further months where necessary.
 MAX_RESPONSE_DAYS = 92
 #: No retention, cookie lifetime or other period in a notice is longer than this.
@@ -399,10 +399,10 @@ def _country_problem(code: str) -> str | None:
 
 
 def _duration_problem(value: str, key: str | None) -> str | None:
-    match = _DURATION.match(value)
-    if match is None or value == "P":
+    parts = period_parts(value)
+    if parts is None:
         return None
-    years, months, weeks, days = (int(g) if g else 0 for g in match.groups())
+    years, months, weeks, days = parts
     total_days = years * 365.25 + months * 30.44 + weeks * 7 + days
     if key == "response_time" and total_days > MAX_RESPONSE_DAYS:
         return f"'{value}' is longer than GDPR Art. 12(3) allows: at most three months (one month, extendable by two), e.g. P1M"

@@ -88,20 +88,17 @@ def write_atomically(path: Path, write: Callable[[TextIO], object]) -> None:
         raise
 
 
-def write_text(path: Path, text: str) -> None:
+def write_bytes(path: Path, data: bytes) -> None:
     """A new file in a folder being staged: written, flushed to disk, with ordinary permissions."""
-    with open(path, "w", encoding="utf-8", newline="") as f:
-        f.write(text)
-        f.flush()
-        os.fsync(f.fileno())
-
-
-def copy_file(source: Path, target: Path, data: bytes) -> None:
-    """`data` (already read from `source`, bounded) as a new file `target`, flushed to disk."""
-    with open(target, "wb") as f:
+    with open(path, "wb") as f:
         f.write(data)
         f.flush()
         os.fsync(f.fileno())
+
+
+def write_text(path: Path, text: str) -> None:
+    """write_bytes of `text` in UTF-8, line ends as they are."""
+    write_bytes(path, text.encode("utf-8"))
 
 
 def sync_tree(folder: Path) -> None:

@@ -34,6 +34,7 @@ from typing import Callable, Mapping
 from . import textdiff
 from .clauses import label
 from .diff import Change
+from .errors import UsageError
 from .escape import front_matter
 from .exports import jsonld_text
 from .model import Notice
@@ -100,6 +101,12 @@ def working_copy_inputs(notice: Notice, log: ReleaseLog) -> object:
     if not released.issuperset(notice.languages):
         return notice
     return (notice.languages, notice.default_language, notice.organisation.name)
+
+
+def require_site_url(log: ReleaseLog, site_url: str | None, config_file: object) -> None:
+    """Once a version is released the feeds' ids and links and the JSON-LD base must be absolute."""
+    if log.releases and not site_url:
+        raise UsageError(f"{config_file}: site_url is not set; the feeds need the site's full address (e.g. site_url: https://ORG.github.io/REPO/)")
 
 
 def site_files(

@@ -23,7 +23,7 @@ from .config import PrivacyNoticeConfig
 from .content import RELEASES_FILE, load_notice, locate_content
 from .errors import ContentError, NoticeError
 from .files import guard_output, write_marker
-from .pages import Page, plan, site_files
+from .pages import Page, plan, require_site_url, site_files
 from .records import write_records
 from .releases import RELEASES_DIR, build_date, load_verified_log, missing_urls
 from .reuse import Reuse
@@ -161,19 +161,17 @@ class PrivacyNoticePlugin(BasePlugin[PrivacyNoticeConfig]):
         if self.reuse is not None:
             self.reuse.start(config)
         try:
+            paths = locate_content(self.content_path)
             notice = load_notice(self.content_path)
-            root = locate_content(self.content_path).root
-            log = self.reuse.log(root) if self.reuse is not None else load_verified_log(root)
+            log = self.reuse.log(paths.root) if self.reuse is not None else load_verified_log(paths.root)
+            require_site_url(log, config.site_url, config.config_file_path)
         except ContentError as exc:
             raise PluginError("invalid content:\n" + "\n".join(str(p) for p in exc.problems)) from None
         except NoticeError as exc:
             raise PluginError(str(exc)) from None
-        if log.releases and not config.site_url:
-            # Atom ids, feed links and the JSON-LD base must be absolute; relative ones are invalid.
-            raise PluginError(f"{config.config_file_path}: site_url is not set; the feeds need the site's full address (e.g. site_url: https://ORG.github.io/REPO/)")
         self.log = log
         self.notice = notice
-        self._leave_out_sources(files, locate_content(self.content_path), config)
+        self._leave_out_sources(files, paths, config)
         draft = self.config.draft == "always" or (self.config.draft == "serve" and self.command == "serve")
         self.pages = {}
         self.translations: dict[str, list[str]] = {}  # page key -> its path in each language
@@ -202,12 +200,12 @@ class PrivacyNoticePlugin(BasePlugin[PrivacyNoticeConfig]):
                     inclusion=InclusionLevel.NOT_IN_NAV,
                 )
             )
-        self._chrome(notice, files, config)
+        self._chrome(notice, paths.root, files, config)
         _search_languages(notice.languages, config)
         self.files = files
         return files
 
-    def _chrome(self, notice, files: Files, config: MkDocsConfig) -> None:
+    def _chrome(self, notice, root: Path, files: Files, config: MkDocsConfig) -> None:
         """The header shows the organisation from the content, and its logo if it has one. Inside an
         existing site (the prefix option) the header is the site's own: its name and logo stay."""
         org = notice.organisation
@@ -215,7 +213,7 @@ class PrivacyNoticePlugin(BasePlugin[PrivacyNoticeConfig]):
             return
         config.site_name = org.name
         if org.logo:
-            root = locate_content(self.content_path).root.resolve()
+            root = root.resolve()
             path = (root / org.logo).resolve()
             if not path.is_relative_to(root):  # a symlink out of the content folder would publish any file
                 raise PluginError(f"organisation.logo: {org.logo} is outside the content folder")

@@ -27,7 +27,7 @@ from .content import RELEASES_FILE, ContentPaths, load_document, read_inside
 from .diff import Change, Diff, Reclassification, diff
 from .document import MAX_BYTES, read_document, yaml_loader
 from .errors import ContentError, NoticeError, Problem, UsageError, display_path
-from .files import ReadError, find_links, copy_file, dir_mode, locked, read_bounded, sync_tree, write_atomically, write_text
+from .files import ReadError, find_links, dir_mode, locked, read_bounded, sync_tree, write_atomically, write_bytes, write_text
 from .model import Notice, build_notice
 
 RELEASES_DIR = "releases"
@@ -411,7 +411,7 @@ def make_release(
         final = releases_dir / str(version)
         try:
             os.chmod(staging, dir_mode())
-            copy_file(paths.notice, staging / "notice.yaml", frozen_source(source))
+            write_bytes(staging / "notice.yaml", frozen_source(source))
             write_text(staging / "notice.json", json.dumps(release_plan.data, ensure_ascii=False, indent=1) + "\n")
             stamp = Stamp(version, effective, announced)
             for lang in notice.languages:

@@ -16,6 +16,7 @@ from string import Template
 
 from . import __version__
 from .errors import NoticeError
+from .files import file_mode
 from .schema import NOTICE_SCHEMA, RELEASES_SCHEMA, schema_dir
 
 #: Where the reusable workflows live: the callers `init` writes name this repository and a tag.
@@ -77,6 +78,7 @@ def _create(path: Path, text: str) -> bool:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
         try:
+            os.fchmod(fd, file_mode())  # mkstemp makes it 0600: the company's files are ordinary files
             with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
                 f.write(text)
                 f.flush()

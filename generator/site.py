@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import sys
 from pathlib import Path
 
 from .errors import NoticeError, UsageError
@@ -88,9 +89,6 @@ END_OF_LIFE = (
 def end_of_life_notice() -> None:
     """Material prints its end-of-life warning only when run as `mkdocs`; our commands must not hide
     it, so they show it in their own words, with what this project does about it."""
-    import os
-    import sys
-
     if not os.environ.get("NO_MKDOCS_2_WARNING"):
         print(END_OF_LIFE, file=sys.stderr)
 

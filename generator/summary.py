@@ -11,20 +11,15 @@ does not, so it can never contradict it.
 
 from __future__ import annotations
 
-import re
-
 from .clauses import label
 from .model import Notice, Purpose
 from .safety import escape_text
-from .words import duration, listing
+from .words import duration, listing, period_parts
 
 ANCHOR = "summary"
 
 #: Legal bases against which the data subject may object (GDPR Art. 21(1)).
 OBJECTABLE = ("legitimate_interests", "public_task")
-
-_PERIOD = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
-
 
 def render_summary(notice: Notice, lang: str) -> str:
     """The short layer as Markdown: a heading with a language-neutral anchor and a short list."""
@@ -67,10 +62,10 @@ def _line(text: str) -> str:
 
 
 def _days(period: str) -> int | None:
-    match = _PERIOD.match(period or "")
-    if not match or not any(match.groups()):
+    parts = period_parts(period)
+    if parts is None:
         return None
-    y, m, w, d = (int(g) if g else 0 for g in match.groups())
+    y, m, w, d = parts
     return y * 365 + m * 30 + w * 7 + d
 
 

@@ -44,6 +44,9 @@ def test_init_writes_a_starting_point(tmp_path, capsys):
                  "schema/notice.schema.json", "schema/releases.schema.json"):
         assert (tmp_path / name).exists(), name
     assert {"site/", "records/"} <= set((tmp_path / ".gitignore").read_text().split())
+    umask = os.umask(0)
+    os.umask(umask)
+    assert (tmp_path / "mkdocs.yml").stat().st_mode & 0o777 == 0o666 & ~umask  # readable like any file the user made
     config = yaml.safe_load((tmp_path / "mkdocs.yml").read_text())
     assert config["site_url"] == "https://example.org/privacy/"
     assert config["theme"]["name"] == "material" and "custom_dir" not in config["theme"]
@@ -211,15 +214,21 @@ def test_feeds_need_site_url_once_released(tmp_path):
 # --- notify -f and absolute links -------------------------------------------------------------
 
 
-@pytest.fixture
-def released(tmp_path) -> Path:
-    root = tmp_path / "repo"
-    content = f.write_content(root / "content")
+def two_releases(content: Path, *, effective: dt.date, announced: dt.date) -> Path:
+    """Version 1 in force from 1 January 2025, then version 2 with a significant change (a longer retention)."""
+    f.write_content(content)
     make_release(content, effective=dt.date(2025, 1, 1), announced=dt.date(2024, 12, 1))
     d = f.data()
     d["retention"][0]["period"] = "P5Y"
     f.write_content(content, d)
-    make_release(content, effective=dt.date(2025, 6, 1), announced=dt.date(2025, 4, 1))
+    make_release(content, effective=effective, announced=announced)
+    return content
+
+
+@pytest.fixture
+def released(tmp_path) -> Path:
+    root = tmp_path / "repo"
+    two_releases(root / "content", effective=dt.date(2025, 6, 1), announced=dt.date(2025, 4, 1))
     return root
 
 
@@ -291,12 +300,7 @@ def test_front_matter_reads_back_as_mkdocs_reads_it(title):
 def test_the_daily_rebuild_switches_to_a_version_on_its_effective_date(tmp_path):
     """The same content built the day before and on the effective date (SOURCE_DATE_EPOCH is the
     build date, as the scheduled workflow's build is "today")."""
-    content = f.write_content(tmp_path / "content")
-    make_release(content, effective=dt.date(2025, 1, 1), announced=dt.date(2024, 12, 1))
-    d = f.data()
-    d["retention"][0]["period"] = "P5Y"
-    f.write_content(content, d)
-    make_release(content, effective=dt.date(2027, 1, 4), announced=dt.date(2026, 11, 20))
+    two_releases(tmp_path / "content", effective=dt.date(2027, 1, 4), announced=dt.date(2026, 11, 20))
     config = mkdocs_yml(tmp_path)
     build(config, today="2027-01-03")
     before = page(tmp_path / "site", "en/index.html").text
