@@ -25,7 +25,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping
 from .clauses import clause, label
 from .model import EEA, Notice, Text
 from .textdiff import hunks
-from .words import PERIOD, country, duration, listing
+from .words import country, duration, listing, period_parts
 
 SIGNIFICANT, MINOR = "significant", "minor"
 
@@ -214,10 +214,10 @@ def _parts(period: str | None) -> tuple[int, int] | None:
         return None
     if period == "session":
         return (0, 0)
-    m = PERIOD.match(period)
-    if not m:
+    parts = period_parts(period)
+    if parts is None:
         return None
-    y, mo, w, d = (int(x) if x else 0 for x in m.groups())
+    y, mo, w, d = parts
     return (12 * y + mo, 7 * w + d)
 
 

@@ -22,7 +22,7 @@ PERIOD = re.compile(r"^P(?:(?P<year>\d+)Y)?(?:(?P<month>\d+)M)?(?:(?P<week>\d+)W
 
 def period_parts(value: str | None) -> tuple[int, int, int, int] | None:
     """An ISO 8601 period as (years, months, weeks, days); None when it is not one or names no unit."""
-    match = _DURATION.fullmatch(value or "")
+    match = PERIOD.fullmatch(value or "")
     if not match or not any(match.groups()):
         return None
     return tuple(int(x) if x else 0 for x in match.groups())  # type: ignore[return-value]
