@@ -6,6 +6,7 @@ Tests copy it, change one fact, and build the model, so each test states exactly
 from __future__ import annotations
 
 import copy
+import sys
 import json
 from pathlib import Path
 from typing import Any
@@ -98,6 +99,7 @@ def write_content(folder: Path, d: dict[str, Any] | None = None) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "pages").mkdir(exist_ok=True)
     yaml = YAML()
+    yaml.width = sys.maxsize  # ruamel folds long lines at a space and loses a double space there
     with (folder / "notice.yaml").open("w", encoding="utf-8") as f:
         f.write("# yaml-language-server: $schema=../schema/notice.schema.json\n")
         # A JSON round trip unshares nested objects, which YAML would otherwise write as aliases.
