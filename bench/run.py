@@ -6,7 +6,7 @@ time and peak memory (RSS of the child, from wait4), reported as ratios.
 Each pair reports wall time, CPU time (user + system, from wait4) and peak memory.
 
 a. build: `mkdocs build` with our plugin over N versions x 2 languages, against `mkdocs build` of the
-   same pages pre-rendered to Markdown files, without the plugin;
+   same pages written out by `privacy-notice pages` (Markdown with the same front matter), without the plugin;
 b. `privacy-notice check` against `check-jsonschema --schemafile schema/notice.schema.json`;
 c. `privacy-notice diff` against the same check-jsonschema run.
 """
@@ -78,27 +78,13 @@ def plain_copy(folder: Path) -> Path:
 
 
 def _prepare_plain(folder: Path) -> Path:
-    from mkdocs.config import load_config
-
-    from generator.content import load_notice
-    from generator.pages import plan
-    from generator.releases import build_date, load_verified_log
-
+    """`privacy-notice pages` (the engine exit): the files the plugin hands MkDocs, front matter and all,
+    so the baseline's pages are the same, including which ones the search index leaves out."""
     out = folder / "plain"
     shutil.rmtree(out, ignore_errors=True)
-    docs = out / "docs"
-    docs.mkdir(parents=True)
-    os.environ["SOURCE_DATE_EPOCH"] = "1900000000"
-    config = load_config(str(folder / "mkdocs.yml"))
-    notice = load_notice(folder / "content")
-    log = load_verified_log(folder / "content")
-    for page in plan(notice, log, today=build_date(), site_url=config.site_url):
-        target = docs / page.src_uri
-        target.parent.mkdir(parents=True, exist_ok=True)
-        text = page.content
-        if page.is_markdown:
-            text = f"---\nlang: {page.lang or 'nb'}\nhide: [navigation]\n---\n\n" + text
-        target.write_text(text, encoding="utf-8")
+    out.mkdir()
+    env = dict(os.environ, SOURCE_DATE_EPOCH="1900000000")
+    subprocess.run([str(BIN / "privacy-notice"), "pages", str(out / "docs"), "-f", str(folder / "mkdocs.yml")], cwd=folder, env=env, check=True, stdout=subprocess.DEVNULL)
     yml = (folder / "mkdocs.yml").read_text(encoding="utf-8")
     yml = yml.replace("docs_dir: content/pages", "docs_dir: docs")
     yml = yml.replace("  - privacy-notice:\n      content: content\n", "")

@@ -47,7 +47,8 @@ def notice(rng: random.Random, purposes: int, recipients: int, cookies: int) -> 
              "description": {"nb": " ".join(rng.choices(WORDS_NB, k=20)) + ".", "en": " ".join(rng.choices(WORDS_EN, k=20)) + "."},
              "legal_basis": basis, "data_subjects": ["customers"], "categories": rng.sample([c["id"] for c in cats], 2),
              "recipients": rng.sample([r["id"] for r in recs], min(3, len(recs))), "retention": rng.choice(rets)["id"],
-             "requirement": {"kind": "contractual", "consequence": {"nb": "Da kan vi ikke levere.", "en": "Then we cannot deliver."}}}
+             "requirement": {"kind": "voluntary" if basis == "consent" else "statutory" if basis == "legal_obligation" else "contractual",
+                             "consequence": {"nb": "Da kan vi ikke levere.", "en": "Then we cannot deliver."}}}
         if basis == "legitimate_interests":
             p["legitimate_interest"] = {"nb": "å drive virksomheten", "en": "running the business"}
         purps.append(p)
