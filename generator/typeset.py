@@ -31,45 +31,82 @@ _UNITS = (
     "years?|months?|weeks?|days?|hours?|minutes?|working days|business days|per cent|percent|"
     "NOK|EUR|USD|SEK|DKK|GBP|%"
 )
+
+
+def _after(*words: str) -> str:
+    """The space follows one of `words` (fixed-width patterns), each starting a word."""
+    return "(?:" + "|".join(f"(?<=(?<!\\w){word} )" for word in words) + ")"
+
+
+def _with_dot(*words: str) -> tuple[str, ...]:
+    return tuple(w for word in words for w in (word, word + r"\."))
+
+
+#: Each rule is a condition on the space it stands at (what comes before it, looked back at, and what
+#: follows it, looked ahead at); the space becomes a non-breaking one. No condition looks at another
+#: space, so all rules run as one pattern in one pass, which starts its search at spaces only.
+_DAY = _after(*_with_dot(r"\d", r"\d\d"))
+_MONTH = _after(*_MONTHS.split("|"))
+_CURRENCY = _after("kr", r"kr\.", "NOK", "EUR", "USD", "SEK", "DKK", "GBP")
+_REFERENCE = _after(*_with_dot("art", "Art", "nr", "no", "bokstav", "ledd", "kap"))
 _RULES = (
-    (re.compile(r"(§§?) (?=\d)"), r"\1" + NBSP),  # § 13, §§ 5-1
-    (re.compile(r"\b(\d{1,2}\.?) (?=(?:" + _MONTHS + r")\b)"), r"\1" + NBSP),  # 4. januar, 4 January
-    (re.compile(r"\b(" + _MONTHS + r") (?=\d{4}\b)"), r"\1" + NBSP),  # januar 2027
-    (re.compile(r"(\d) (?=(?:" + _UNITS + r")(?!\w))"), r"\1" + NBSP),  # 5 år, 30 days, 500 kr
-    (re.compile(r"\b(kr\.?|NOK|EUR|USD|SEK|DKK|GBP|€|\$) (?=\d)"), r"\1" + NBSP),  # kr 500, EUR 20
-    (re.compile(r"(?<=\d) (?=\d{3}(?!\d))"), NBSP),  # 1 000 000, 927 461 536
-    (re.compile(r"(?<=\+\d\d) (?=\d)|(?<=\d\d) (?=\d\d(?!\d))"), NBSP),  # +47 55 21 40 00
-    (re.compile(r"\b((?:[Aa]rt|nr|no|bokstav|ledd|kap)\.?) (?=\d|[a-h]\b)"), r"\1" + NBSP),  # art. 6 nr. 1
+    r"(?<=§ )(?=\d)",  # § 13, §§ 5-1
+    r"(?=(?:" + _MONTHS + r")\b)" + _DAY,  # 4. januar, 4 January
+    r"(?=\d{4}\b)" + _MONTH,  # januar 2027
+    r"(?<=\d )(?=(?:" + _UNITS + r")(?!\w))",  # 5 år, 30 days, 500 kr
+    r"(?=\d)(?:" + _CURRENCY + r"|(?<=[€$] ))",  # kr 500, EUR 20, € 20
+    r"(?<=\d )(?=\d{3}(?!\d))",  # 1 000 000, 927 461 536
+    r"(?=\d)(?:(?<=\+\d\d )|(?<=\d\d )(?=\d\d(?!\d)))",  # +47 55 21 40 00
+    r"(?=\d|[a-h]\b)" + _REFERENCE,  # art. 6 nr. 1 bokstav f
 )
+#: Every rule wants a digit or a letter a-h after the space, or a digit or a dot before it: most spaces
+#: fail this first test and are never tried against the rules themselves.
+_NONBREAKING = re.compile(r" (?:(?=[\da-h])|(?<=[\d.] ))(?:" + "|".join(_RULES) + ")")
 _BREAK_AFTER = re.compile(r"(?<=[_./\-@])(?=[^_./\-@])")
 _SKIP = {"pre", "script", "style"}
 
 
 def nonbreaking(text: str) -> str:
     """`text` with non-breaking spaces inside the units a line must not split."""
-    for pattern, replacement in _RULES:
-        text = pattern.sub(replacement, text)
-    return text
+    return _NONBREAKING.sub(NBSP, text)
+
+
+#: Joins a page's texts for one pass of the rules. No rule can match across it (it is neither a
+#: digit, a letter, a space nor a sign), and no text holds it (validation refuses control characters).
+_SEPARATOR = "\x00"
 
 
 class _Typeset(Treeprocessor):
     def run(self, root: ET.Element) -> None:
-        self._walk(root)
+        slots: list[tuple[ET.Element, str]] = []
+        _texts(root, slots)
+        texts = [getattr(element, where) for element, where in slots]
+        joined = _SEPARATOR.join(texts)
+        if joined.count(_SEPARATOR) == len(texts) - 1:
+            # The rules run once per page, not once per text node (a page has hundreds).
+            done = nonbreaking(joined).split(_SEPARATOR)
+        else:
+            done = [nonbreaking(text) for text in texts]
+        for (element, where), old, new in zip(slots, texts, done):
+            if new is not old and new != old:
+                setattr(element, where, new)
         for table in root.iter("table"):
             label_cells(table)
         for code in root.iter("code"):
             if len(code) == 0 and code.text and len(code.text) > 12:
                 breakable(code)
 
-    def _walk(self, element: ET.Element) -> None:
-        if element.tag in _SKIP:
-            return
-        if element.tag != "code" and element.text:
-            element.text = nonbreaking(element.text)
-        for child in element:
-            self._walk(child)
-            if child.tail:
-                child.tail = nonbreaking(child.tail)
+
+def _texts(element: ET.Element, slots: list[tuple[ET.Element, str]]) -> None:
+    """Every text and tail that is read as prose: not inside pre, script or style, not a code's own text."""
+    if element.tag in _SKIP:
+        return
+    if element.tag != "code" and element.text:
+        slots.append((element, "text"))
+    for child in element:
+        _texts(child, slots)
+        if child.tail:
+            slots.append((child, "tail"))
 
 
 def label_cells(table: ET.Element) -> None:

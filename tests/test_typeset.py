@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import markdown
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from generator.safety import LinkPolicy
-from generator.typeset import NBSP, Typeset, nonbreaking
+from generator.typeset import _MONTHS, _UNITS, NBSP, Typeset, nonbreaking
 
 
 @pytest.mark.parametrize(
@@ -43,6 +45,40 @@ def test_only_spaces_ever_change(text):
     assert all(a == b or (a == " " and b == NBSP) for a, b in zip(text, out))
 
 
+_WORDS = st.sampled_from(["§", "§§", "1", "27", "2027", "500", "+47", "٣", "a", "f", "x", "art", "art.", "Art.", "nr.", "no", "bokstav", "ledd",
+                           "kap.", "januar", "May", "år", "days", "kr", "EUR", "€", "%", "é"])
+
+
+@given(st.one_of(st.text(), st.lists(_WORDS, max_size=8).map(" ".join), st.lists(_WORDS.filter(lambda w: not any(c.isdigit() for c in w)), max_size=8).map(" ".join)))
+def test_one_pass_of_all_rules_reads_as_each_rule_applied_in_turn(text):
+    # The rules as first written, each its own substitution; nonbreaking runs them as one pattern.
+    assert nonbreaking(text) == _one_rule_at_a_time(text)
+
+
+_SPELLED_OUT = (
+    (r"(§§?) (?=\d)", r"\1"),
+    (r"\b(\d{1,2}\.?) (?=(?:" + _MONTHS + r")\b)", r"\1"),
+    (r"\b(" + _MONTHS + r") (?=\d{4}\b)", r"\1"),
+    (r"(\d) (?=(?:" + _UNITS + r")(?!\w))", r"\1"),
+    (r"(?:\b(kr\.?|NOK|EUR|USD|SEK|DKK|GBP)|([€$])) (?=\d)", r"\1\2"),
+    (r"(?<=\d) (?=\d{3}(?!\d))", ""),
+    (r"(?<=\+\d\d) (?=\d)|(?<=\d\d) (?=\d\d(?!\d))", ""),
+    (r"\b((?:[Aa]rt|nr|no|bokstav|ledd|kap)\.?) (?=\d|[a-h]\b)", r"\1"),
+)
+
+
+def _one_rule_at_a_time(text: str) -> str:
+    for pattern, kept in _SPELLED_OUT:
+        text = re.sub(pattern, kept + NBSP, text)
+    return text
+
+
+@pytest.mark.parametrize("word", ["art", "Art.", "nr", "nr.", "no", "bokstav", "ledd", "kap."])
+def test_a_reference_by_letter_alone_is_typeset(word):
+    # The one rule whose match needs no digit: "bokstav f" in a text without numbers.
+    assert nonbreaking(f"etter {word} f i loven") == f"etter {word}{NBSP}f i loven"
+
+
 def html(source: str) -> str:
     return markdown.markdown(source, extensions=["tables", LinkPolicy(), Typeset()])
 
@@ -64,3 +100,27 @@ def test_long_identifiers_break_after_separators_and_code_keeps_its_spaces():
 def test_markup_from_content_stays_escaped():
     out = html("Navn &lt;script&gt; § 13")
     assert "&lt;script&gt;" in out and "<script>" not in out
+
+
+_EDGED = st.tuples(st.sampled_from(["", " "]), st.lists(_WORDS, max_size=4).map(" ".join), st.sampled_from(["", " "])).map("".join)
+
+
+@given(st.lists(st.one_of(st.text(), _EDGED), min_size=1, max_size=8))
+def test_a_page_typeset_in_one_pass_reads_as_each_text_typeset_alone(texts):
+    # The treeprocessor joins a page's texts to run the rules once; no rule may reach across texts.
+    import xml.etree.ElementTree as ET
+
+    from generator.typeset import _Typeset
+
+    root = ET.Element("div")
+    paragraph = ET.SubElement(root, "p")
+    paragraph.text = texts[0]
+    for i, text in enumerate(texts[1:]):
+        child = ET.SubElement(paragraph, "em" if i % 2 else "strong")
+        if i % 2:
+            child.text = text
+        else:
+            child.tail = text
+    _Typeset(None).run(root)
+    seen = [paragraph.text] + [child.text if i % 2 else child.tail for i, child in enumerate(paragraph)]
+    assert seen == [nonbreaking(text) for text in texts]
