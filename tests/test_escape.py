@@ -146,3 +146,37 @@ def test_examples_from_the_issue():
     assert escape.email_header("Acme AS\r\nBcc: everyone@example.test") == "Acme AS Bcc: everyone@example.test"
     assert escape.csv_cell("=HYPERLINK(\"http://x\")").startswith("'=")
     assert escape.html_text("<img src=x onerror=alert(1)>") == "&lt;img src=x onerror=alert(1)&gt;"
+
+
+# -- front matter -------------------------------------------------------------------------------
+
+_YAML_PIECES = ["---", "...", "\n---\n", ": ", "- ", "#", "!!python/name:os.system", "&a", "*a", "{", "}", "[", "]", ",", "\u2028", "\u2029",
+                "\x85", "\ufeff", "\ufffe", "\uffff", "yes", "no", "~", "null", "1e5", "0x1F", "'", '"', "\\", "\t", "\U0001f600"]
+_YAML_TEXT = st.lists(st.one_of(st.text(), st.sampled_from(_YAML_PIECES)), max_size=6).map("".join)
+_META = st.recursive(
+    st.one_of(_YAML_TEXT, st.booleans(), st.integers(), st.none()),
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(_YAML_TEXT, inner, max_size=3)),
+    max_leaves=8,
+)
+
+
+def _cleaned(value):
+    if isinstance(value, str):
+        return escape._clean(value)
+    if isinstance(value, dict):
+        return {escape._clean(k): _cleaned(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_cleaned(v) for v in value]
+    return value
+
+
+@given(st.dictionaries(_YAML_TEXT, _META, max_size=5), _YAML_TEXT)
+def test_front_matter_reads_back_as_mkdocs_reads_it_whatever_it_holds(meta, body):
+    from mkdocs.utils.meta import get_data
+
+    page = escape.front_matter(meta) + "\n" + "# Body\n"
+    text, read = get_data(page)
+    expected = _cleaned(meta)
+    if len({escape._clean(k) for k in meta}) != len(meta):
+        return  # two keys that clean to the same text: the last one wins, as in any mapping
+    assert read == expected and text.strip() == "# Body"
