@@ -439,8 +439,10 @@ def _pages(args: argparse.Namespace) -> int:
     require_site_url(log, site.site_url, args.config_file)
     files = site_files(notice, log, today=build_date(), draft=args.draft, site_url=site.site_url, prefix=site.prefix)
     staging = staging_dir(target)
+    count = 0
     try:
         for path, _, text in files:
+            count += 1
             written = staging / path
             written.parent.mkdir(parents=True, exist_ok=True)
             written.write_text(text, encoding="utf-8")
@@ -448,7 +450,7 @@ def _pages(args: argparse.Namespace) -> int:
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
-    _out(f"Wrote {len(files)} files to {args.out}.")
+    _out(f"Wrote {count} files to {args.out}.")
     return EXIT_OK
 
 

@@ -15,6 +15,7 @@ import os
 import shutil
 import stat
 import tempfile
+import weakref
 from pathlib import Path
 from typing import Callable, Iterator, TextIO
 
@@ -330,3 +331,29 @@ def find_links(root: Path) -> list[Path]:
             if path.is_symlink():
                 found.append(path)
     return sorted(found)
+
+
+class Scratch:
+    """A private temporary folder for files a build reads once (the generated pages): on disk they
+    cost no memory while MkDocs works through the rest. Removed by close(), or when the object goes
+    or the interpreter exits, whichever comes first; TMPDIR chooses where."""
+
+    def __init__(self) -> None:
+        try:
+            self.path = Path(tempfile.mkdtemp(prefix="privacy-notice-pages-"))
+        except OSError as exc:
+            raise UsageError(f"cannot make a temporary folder for the generated pages ({exc.strerror or exc}); check TMPDIR") from None
+        self._remove = weakref.finalize(self, shutil.rmtree, str(self.path), True)
+
+    def put(self, relative: str, data: bytes) -> str:
+        """Write one file; its absolute path."""
+        path = self.path / relative
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        except OSError as exc:
+            raise UsageError(f"{path}: cannot write a generated page to the temporary folder ({exc.strerror or exc}); check TMPDIR") from None
+        return str(path)
+
+    def close(self) -> None:
+        self._remove()

@@ -29,9 +29,8 @@ import datetime as dt
 import posixpath
 from dataclasses import dataclass, field
 from string import Template
-from typing import Callable, Mapping
+from typing import Callable, Iterable, Iterator, Mapping
 
-from . import textdiff
 from .clauses import label
 from .diff import Change
 from .errors import UsageError
@@ -66,24 +65,31 @@ class Page:
 
 def plan(notice: Notice, log: ReleaseLog, *, today: dt.date, draft: bool = False, site_url: str | None = None) -> list[Page]:
     """Every generated file: the published pages, then (while previewing) the draft pages."""
-    pages = published_pages(notice, log, today=today, site_url=site_url)
+    return list(each_page(notice, log, today=today, draft=draft, site_url=site_url))
+
+
+def each_page(notice: Notice, log: ReleaseLog, *, today: dt.date, draft: bool = False, site_url: str | None = None) -> Iterator[Page]:
+    """plan, one page at a time: a build hands each to MkDocs and lets it go before the next is made,
+    so the pages of a hundred versions (14 MiB of text) are never in memory together."""
+    yield from _published(notice, log, today=today, site_url=site_url)
     if draft:
-        pages += draft_pages(notice, log, today=today, site_url=site_url)
-    return pages
+        yield from draft_pages(notice, log, today=today, site_url=site_url)
 
 
 def published_pages(notice: Notice, log: ReleaseLog, *, today: dt.date, site_url: str | None = None) -> list[Page]:
     """The chooser, then each language's pages, then the JSON exports: everything but the draft."""
-    pages = [chooser(notice)]
+    return list(_published(notice, log, today=today, site_url=site_url))
+
+
+def _published(notice: Notice, log: ReleaseLog, *, today: dt.date, site_url: str | None = None) -> Iterator[Page]:
+    yield chooser(notice)
     for lang in notice.languages:
-        pages += _Language(notice, log, lang, today, site_url).pages()
+        yield from _Language(notice, log, lang, today, site_url).pages()
     base = (site_url or "/").rstrip("/") + "/"
     for release in log.releases:
-        pages.append(Page(f"versions/{release.version}.json", "", f"json-{release.version}", "", export_json(release, log)))
+        yield Page(f"versions/{release.version}.json", "", f"json-{release.version}", "", export_json(release, log))
         url = f"{base}versions/{release.version}.jsonld"
-        pages.append(Page(f"versions/{release.version}.jsonld", "", f"jsonld-{release.version}", "", jsonld_text(release.notice, base=url, version=release.version)))
-    textdiff.forget()
-    return pages
+        yield Page(f"versions/{release.version}.jsonld", "", f"jsonld-{release.version}", "", jsonld_text(release.notice, base=url, version=release.version))
 
 
 def draft_pages(notice: Notice, log: ReleaseLog, *, today: dt.date, site_url: str | None = None) -> list[Page]:
@@ -110,22 +116,22 @@ def require_site_url(log: ReleaseLog, site_url: str | None, config_file: object)
 
 
 def site_files(
-    notice: Notice, log: ReleaseLog, *, today: dt.date, draft: bool = False, site_url: str | None = None, prefix: str = "", make: Callable[..., list[Page]] | None = None,
+    notice: Notice, log: ReleaseLog, *, today: dt.date, draft: bool = False, site_url: str | None = None, prefix: str = "", make: Callable[..., Iterable[Page]] | None = None,
     text: Callable[[Page], str] | None = None,
-) -> list[tuple[str, Page, str]]:
+) -> Iterator[tuple[str, Page, str]]:
     """Every generated file as (path in the site, page, file text): what the MkDocs plugin hands MkDocs
-    in memory and what `privacy-notice pages` writes to disk, so another engine can build the same site.
+    and what `privacy-notice pages` writes to disk, so another engine can build the same site.
 
     `prefix` puts the whole notice under a site path (e.g. "privacy"); its absolute links follow.
-    `make` replaces `plan` (same arguments) and `text` replaces `source`: `mkdocs serve` passes the ones
-    that reuse what a save did not change (reuse.py).
+    `make` replaces `each_page` (same arguments) and `text` replaces `source`: `mkdocs serve` passes
+    the ones that reuse what a save did not change (reuse.py).
+
+    One file at a time: a caller that writes each out and keeps only the paths holds one page at once.
     """
     base = (site_url.rstrip("/") + "/" + (prefix + "/" if prefix else "")) if site_url else None
-    out = []
-    for page in (make or plan)(notice, log, today=today, draft=draft, site_url=base):
+    for page in (make or each_page)(notice, log, today=today, draft=draft, site_url=base):
         path = posixpath.join(prefix, page.src_uri) if prefix else page.src_uri
-        out.append((path, page, (text or source)(page)))
-    return out
+        yield path, page, (text or source)(page)
 
 
 def source(page: Page) -> str:
@@ -184,18 +190,19 @@ class _Language:
             return self.notice, Stamp()
         return release.notice, Stamp(release.version, release.effective, release.announced)
 
-    def pages(self) -> list[Page]:
-        pages = [self.current_page()]
+    def pages(self) -> Iterator[Page]:
+        yield self.current_page()
         if self.shown[0].organisation.processor:
-            pages.append(self.subprocessors_page())
+            yield self.subprocessors_page()
             if self.releases:
-                pages.append(self.subprocessors_feed())
+                yield self.subprocessors_feed()
         if self.releases:
-            pages.append(self.versions_page())
+            yield self.versions_page()
             for release in self.releases:
-                pages += [self.version_page(release), self.changes_page(release)]
-            pages += [self.changelog_page(), self.feed()]
-        return pages
+                yield self.version_page(release)
+                yield self.changes_page(release)
+            yield self.changelog_page()
+            yield self.feed()
 
     def subprocessor_changes(self) -> list[tuple[Release, list[str], list[str]]]:
         """Per release, the sub-processors it adds and removes against the release before it."""

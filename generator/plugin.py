@@ -1,6 +1,8 @@
-"""The MkDocs plugin: a thin shell that puts the site plan (pages.py) into MkDocs as in-memory files.
+"""The MkDocs plugin: a thin shell that puts the site plan (pages.py) into MkDocs as generated files.
 
-It never writes into docs_dir (that would make `mkdocs serve` rebuild forever) and never patches
+Each page is written to a private temporary folder as it is planned and read from there by MkDocs,
+as a hand-written page would be, so a build never holds every page's text at once. It never writes
+into docs_dir (that would make `mkdocs serve` rebuild forever) and never patches
 MkDocs: each page carries its language in its front matter, which the theme override of Material's
 partials/language.html reads to set <html lang> and Material's own UI strings. The overrides ship in
 the package and the plugin registers them with Material itself, so a site needs only
@@ -9,6 +11,7 @@ the package and the plugin registers them with Material itself, so a site needs 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -22,8 +25,8 @@ from .clauses import label
 from .config import PrivacyNoticeConfig
 from .content import RELEASES_FILE, load_notice, locate_content
 from .errors import ContentError, NoticeError
-from .files import guard_output, write_marker
-from .pages import Page, plan, require_site_url, site_files
+from .files import Scratch, guard_output, write_marker
+from .pages import Page, require_site_url, site_files
 from .records import write_records
 from .releases import RELEASES_DIR, build_date, load_verified_log, missing_urls
 from .reuse import Reuse
@@ -107,6 +110,7 @@ class PrivacyNoticePlugin(BasePlugin[PrivacyNoticeConfig]):
         self.command = "build"
         self.pages: dict[str, Page] = {}
         self.reuse: Reuse | None = None
+        self.scratch: Scratch | None = None  # this build's generated pages, until MkDocs has read them
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup keeps one plugin instance across `mkdocs serve` rebuilds.
@@ -158,6 +162,7 @@ class PrivacyNoticePlugin(BasePlugin[PrivacyNoticeConfig]):
             raise PluginError(str(exc)) from None
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        self._clear_scratch()
         if self.reuse is not None:
             self.reuse.start(config)
         try:
@@ -176,34 +181,52 @@ class PrivacyNoticePlugin(BasePlugin[PrivacyNoticeConfig]):
         self.pages = {}
         self.translations: dict[str, list[str]] = {}  # page key -> its path in each language
         self.languages = notice.languages
-        make, text = (self.reuse.plan, self.reuse.source) if self.reuse is not None else (plan, None)
+        make, text = (self.reuse.plan, self.reuse.source) if self.reuse is not None else (None, None)
         generated = site_files(notice, log, today=build_date(), draft=draft, site_url=config.site_url, prefix=self.prefix, make=make, text=text)
-        for path, _, _ in generated:
-            existing = files.get_file_from_path(path)
-            if existing is not None and existing.generated_by != "privacy-notice":
-                hint = "" if self.prefix else " (or set the plugin's prefix option, e.g. prefix: privacy)"
-                where = Path(config.docs_dir, path)
-                where = where.relative_to(Path(config.config_file_path).parent) if where.is_relative_to(Path(config.config_file_path).parent) else where
-                raise PluginError(f"{where.as_posix()}: the privacy notice would replace this page; move it{hint}")
-        reused = self.reuse.files([(path, page) for path, page, _ in generated], config, files, prefix=self.prefix) if self.reuse is not None else {}
+        reused: dict[str, File] = {}
+        if self.reuse is not None:
+            generated = list(generated)
+            reused = self.reuse.files([(path, page) for path, page, _ in generated], config, files, prefix=self.prefix)
         for path, page, text in generated:
-            self.pages[path] = page
+            self._refuse_to_replace(files, path, config)
+            self.pages[path] = replace(page, content="")  # what is needed later: its key and language
             if page.is_markdown:
                 self.translations.setdefault(page.key, []).append(path)
-            files.append(
-                reused.get(path)
-                or File.generated(
-                    config,
-                    path,
-                    content=text,
-                    # The sidebar is hidden (one language per page); links between pages are in the text.
-                    inclusion=InclusionLevel.NOT_IN_NAV,
-                )
-            )
+            if path in reused:
+                files.append(reused[path])
+                continue
+            # Written out, not held: MkDocs reads each page once, as it reads a hand-written one.
+            # The sidebar is hidden (one language per page); links between pages are in the text.
+            written = self._scratch_file(path, text)
+            files.append(File.generated(config, path, abs_src_path=written, inclusion=InclusionLevel.NOT_IN_NAV))
+        if self.reuse is None:
+            log.forget()  # a build is done with every version's content; records read what they need again
         self._chrome(notice, paths.root, files, config)
         _search_languages(notice.languages, config)
         self.files = files
         return files
+
+    def _scratch_file(self, path: str, text: str) -> str:
+        try:
+            if self.scratch is None:
+                self.scratch = Scratch()
+            return self.scratch.put(path, text.encode("utf-8"))
+        except NoticeError as exc:
+            raise PluginError(str(exc)) from None
+
+    def _clear_scratch(self) -> None:
+        if self.scratch is not None:
+            self.scratch.close()
+            self.scratch = None
+
+    def _refuse_to_replace(self, files: Files, path: str, config: MkDocsConfig) -> None:
+        """A page the site already has (hand-written) is never replaced by a generated one."""
+        existing = files.get_file_from_path(path)
+        if existing is not None and existing.generated_by != "privacy-notice":
+            hint = "" if self.prefix else " (or set the plugin's prefix option, e.g. prefix: privacy)"
+            where = Path(config.docs_dir, path)
+            where = where.relative_to(Path(config.config_file_path).parent) if where.is_relative_to(Path(config.config_file_path).parent) else where
+            raise PluginError(f"{where.as_posix()}: the privacy notice would replace this page; move it{hint}")
 
     def _chrome(self, notice, root: Path, files: Files, config: MkDocsConfig) -> None:
         """The header shows the organisation from the content, and its logo if it has one. Inside an
@@ -243,6 +266,7 @@ class PrivacyNoticePlugin(BasePlugin[PrivacyNoticeConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Fail the build if it dropped a URL an earlier release published: those links are in e-mails.
         Then write the internal records beside (never inside) the site."""
+        self._clear_scratch()  # every page has been read and every file copied
         if self.reuse is not None:
             self.reuse.remember(self.files)
         missing = missing_urls(self.log, Path(config.site_dir) / self.prefix)
@@ -257,7 +281,11 @@ class PrivacyNoticePlugin(BasePlugin[PrivacyNoticeConfig]):
         allow-list (safety.sanitise_html) before Material wraps it in its own page chrome."""
         return sanitise_html(html)
 
+    def on_build_error(self, *, error: Exception) -> None:
+        self._clear_scratch()
+
     def on_shutdown(self) -> None:
+        self._clear_scratch()
         if self.reuse is not None:
             self.reuse.close()
 

@@ -7,6 +7,7 @@ Written into one folder that replaces the previous one atomically, outside the p
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 from .exports import ropa_csv, ropa_markdown
@@ -32,15 +33,18 @@ def write_records(notice: Notice, log: ReleaseLog, target: Path) -> None:
     with locked(target, "build"):
         write_marker(target)
         write_atomically(target / "README.md", lambda f: f.write(README))
-        _write(target / "draft", notice, None, None)
+        _write(target / "draft", lambda: notice, None, None)
         for release in log.releases:
-            _write(target / f"v{release.version}", release.notice, release.version, release.files["source"].sha256)
+            _write(target / f"v{release.version}", lambda release=release: release.notice, release.version, release.files["source"].sha256)
 
 
-def _write(folder: Path, notice: Notice, version: int | None, sha256: str | None) -> None:
+def _write(folder: Path, model: Callable[[], Notice], version: int | None, sha256: str | None) -> None:
+    """`model` is called only when the folder is out of date: most versions' records are, and their
+    frozen content is then not parsed at all."""
     stamp = folder / STAMP
     if sha256 and stamp.is_file() and stamp.read_text(encoding="utf-8").strip() == sha256:
         return
+    notice = model()
     staging = staging_dir(folder)
     try:
         for lang in notice.languages:

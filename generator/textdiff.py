@@ -63,17 +63,11 @@ def hunks(old: str, new: str) -> list[Hunk]:
     return out
 
 
-def forget() -> None:
-    """Drop the cached lines once a site plan is made: they hold every version's text (about 28 MiB at
-    100 versions), which the rest of a build does not need."""
-    _reading_lines.cache_clear()
-    _headings.cache_clear()
-
-
-@lru_cache(maxsize=512)
+@lru_cache(maxsize=4)
 def _reading_lines(markdown: str) -> tuple[str, ...]:
-    """The non-empty reading lines of a rendered text; each version's text is compared twice
-    (with the one before and the one after), so this is cached."""
+    """The non-empty reading lines of a rendered text. Each version's text is compared twice, with
+    the one before and the one after, and the site compares them in order, so a few are kept: not
+    every version's (28 MiB at 100 versions)."""
     return tuple(x for x in (_readable(line) for line in _without_stamp(markdown)) if x)
 
 
@@ -88,7 +82,7 @@ def _without_stamp(markdown: str) -> list[str]:
     return out
 
 
-@lru_cache(maxsize=512)
+@lru_cache(maxsize=4)
 def _headings(markdown: str) -> frozenset[str]:
     return frozenset(_readable(line) for line in markdown.splitlines() if line.startswith("#"))
 

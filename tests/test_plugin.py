@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from mkdocs.config import load_config
 from mkdocs.exceptions import PluginError
@@ -38,11 +40,30 @@ def test_config_watches_content_and_adds_the_markdown_features_the_notice_needs(
     assert any(type(e).__name__ == "LinkPolicy" for e in config.markdown_extensions)
 
 
-def test_pages_are_generated_in_memory(config):
-    _, _, files = run_until_files(config)
+def test_pages_are_generated_outside_the_docs_folder_and_the_scratch_goes_after_the_build(config, tmp_path, monkeypatch):
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    docs = sorted(Path(config.docs_dir).rglob("*")) if Path(config.docs_dir).exists() else []
+    plugin, config, files = run_until_files(config)
     uris = {file.src_uri for file in files}
     assert {"index.md", "nb/index.md", "en/index.md"} <= uris
     assert all(file.generated_by == "privacy-notice" for file in files if file.src_uri.endswith(".md"))
+    page = files.get_file_from_path("nb/index.md")
+    assert Path(page.abs_src_path).is_relative_to(tmp_path / "tmp") and "# " in page.content_string
+    assert (sorted(Path(config.docs_dir).rglob("*")) if Path(config.docs_dir).exists() else []) == docs
+    plugin.on_build_error(error=RuntimeError("a later plugin failed"))
+    assert list((tmp_path / "tmp").iterdir()) == []
+
+
+def test_a_temporary_folder_that_cannot_be_made_is_one_line_naming_tmpdir(config, tmp_path, monkeypatch):
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "no-such-folder"))
+    with pytest.raises(PluginError) as caught:
+        run_until_files(config)
+    assert "TMPDIR" in str(caught.value) and "\n" not in str(caught.value)
 
 
 def test_draft_pages_only_while_serving(config):
