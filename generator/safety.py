@@ -51,20 +51,25 @@ def link_allowed(href: str) -> bool:
 
 class _LinkPolicy(Treeprocessor):
     def run(self, root: etree.Element) -> None:
-        for parent in root.iter():
-            for index, child in enumerate(list(parent)):
-                if child.tag == "img":
-                    text = etree.Element("span")
-                    text.text = child.get("alt", "")
-                    text.tail = child.tail
-                    parent.remove(child)
-                    parent.insert(index, text)
-                elif child.tag == "a" and not link_allowed(child.get("href", "")):
-                    child.attrib.pop("href", None)
-                    child.tag = "span"
-                for attribute in list(child.attrib):
-                    if attribute.lower().startswith("on"):
-                        del child.attrib[attribute]
+        images = False
+        for element in root.iter():
+            if element.tag == "a" and not link_allowed(element.get("href", "")):
+                element.attrib.pop("href", None)
+                element.tag = "span"
+            elif element.tag == "img":
+                images = True
+            if element.attrib and element is not root:
+                for attribute in [name for name in element.attrib if name[:2].lower() == "on"]:
+                    del element.attrib[attribute]
+        if images:  # rare: the renderer escapes ![ ... ]; replaced with their alt text, in place
+            for parent in root.iter():
+                for index, child in enumerate(list(parent)):
+                    if child.tag == "img":
+                        text = etree.Element("span")
+                        text.text = child.get("alt", "")
+                        text.tail = child.tail
+                        parent.remove(child)
+                        parent.insert(index, text)
 
 
 class LinkPolicy(Extension):
