@@ -93,7 +93,8 @@ def test_any_text_is_inert_in_every_output(tmp_path_factory, name, description, 
     for lang in notice.languages:
         rows = list(csv.reader(io.StringIO(ropa_csv(notice, lang), newline="")))
         purpose = rows[1][0]
-        assert purpose.removeprefix("'") == name and not purpose.startswith(("=", "+", "-", "@"))
+        # The name as it is, or behind an apostrophe when it would start a formula (a name may itself start with one).
+        assert purpose in (name, "'" + name) and not purpose.startswith(("=", "+", "-", "@"))
 
 
 @pytest.mark.parametrize("override", ["<img src=x onerror=alert(1)>", "<script>alert(1)</script>", '<a href="javascript:alert(1)">x</a>'])
