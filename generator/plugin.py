@@ -62,6 +62,15 @@ def _search_languages(languages, config: MkDocsConfig) -> None:
             search.config.lang.append(lunr)
 
 
+def _search_index(config: MkDocsConfig):
+    """Material's search index of this build (its list of entries), or None where there is none or
+    its shape is not the one this version of Material has (then a preview's search finds only the
+    pages rebuilt on a save, as before)."""
+    search = config.plugins.get("material/search")
+    index = getattr(search, "search_index", None)
+    return index if isinstance(getattr(index, "entries", None), list) else None
+
+
 def _use_theme(config: MkDocsConfig) -> None:
     """Register our templates and CSS with Material, and check what the notice depends on.
 
@@ -268,7 +277,8 @@ class PrivacyNoticePlugin(BasePlugin[PrivacyNoticeConfig]):
         Then write the internal records beside (never inside) the site."""
         self._clear_scratch()  # every page has been read and every file copied
         if self.reuse is not None:
-            self.reuse.remember(self.files)
+            index = _search_index(config)
+            self.reuse.remember(self.files, search=index.entries if index is not None else None)
         missing = missing_urls(self.log, Path(config.site_dir) / self.prefix)
         if missing:
             raise PluginError(f"the build no longer serves {len(missing)} published URL(s): {', '.join(missing)}")
@@ -292,6 +302,9 @@ class PrivacyNoticePlugin(BasePlugin[PrivacyNoticeConfig]):
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
         if self.reuse is not None:
             self.reuse.templates(env)
+            index = _search_index(config)
+            if index is not None and not self.reuse.dirty:  # with --dirty, Material keeps its last index itself
+                index.entries.extend(self.reuse.search_entries())
         return env
 
     def on_page_markdown(self, markdown: str, *, page: MkDocsPage, config: MkDocsConfig, files: Files) -> str:

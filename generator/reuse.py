@@ -16,8 +16,8 @@ keyed by everything that shapes it, so any change is picked up on the next save:
   file (ReusedFile), which it copies without Markdown, templates or plugin events.
 
 Only the plugin under `mkdocs serve` uses this; `mkdocs build`, `privacy-notice build` and CI render
-everything from the frozen files with no cache. The site search of a preview indexes the pages built
-on that save (the draft, not the reused pages); the published site's search has them all.
+everything from the frozen files with no cache. The site search of a preview gets the entries each
+reused page had when it was built (Material's search plugin indexes only the pages MkDocs renders).
 docs/architecture.md ("Preview") has the table of what is kept and what makes it stale.
 """
 
@@ -241,6 +241,7 @@ class _Built:
     key: str
     dest_uri: str
     kept: Path
+    search: list[dict] = field(default_factory=list)  # the site search's entries for the page, as indexed when built
 
 
 @dataclass
@@ -368,9 +369,13 @@ class Reuse:
         self._page_keys[(id(page), what)] = (page, value)
         return value
 
-    def remember(self, files: Iterable[File]) -> None:
-        """After a rebuild: keep a copy of what MkDocs wrote for each generated file, as served."""
+    def remember(self, files: Iterable[File], search: list[dict] | None = None) -> None:
+        """After a rebuild: keep a copy of what MkDocs wrote for each generated file, as served, and
+        the entries the site search (`search`, Material's index) made of each page."""
         assert self._folder is not None, "files() first"
+        by_page: dict[str, list[dict]] = {}
+        for entry in search or ():
+            by_page.setdefault(str(entry.get("location", "")).split("#", 1)[0], []).append(entry)
         for file in files:
             key = self._keys.get(file.src_uri)
             if key is None or isinstance(file, ReusedFile) or file.src_uri in self._built:
@@ -380,7 +385,12 @@ class Reuse:
                 shutil.copyfile(file.abs_dest_path, kept)
             except OSError:
                 continue  # not written (an empty page): built again next time
-            self._built[file.src_uri] = _Built(key, file.dest_uri, kept)
+            self._built[file.src_uri] = _Built(key, file.dest_uri, kept, by_page.get(file.url, []) if file.is_documentation_page() else [])
+
+    def search_entries(self) -> list[dict]:
+        """The search entries of the pages this rebuild reuses: MkDocs does not render them, so the
+        search plugin never sees them; without these a preview's search finds only rebuilt pages."""
+        return [entry for uri, built in self._built.items() if uri in self._keys for entry in built.search]
 
     def close(self) -> None:
         """When `mkdocs serve` stops: remove the kept copies."""

@@ -287,3 +287,22 @@ def test_serve_watches_the_clause_library_and_a_build_keeps_nothing(serve, site)
     config = config.plugins.on_config(config)
     assert str(clauses.LIBRARY) not in config.watch
     assert config.plugins["privacy-notice"].reuse is None
+
+
+def _search_locations(site: Path) -> set[str]:
+    import json
+
+    index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
+    return {entry["location"] for entry in index["docs"]}
+
+
+def test_after_a_save_the_preview_search_still_finds_the_reused_pages(serve, site):
+    first = _search_locations(serve.site)
+    assert any(location.startswith("en/#") for location in first), first  # the notice in force is searchable
+    d = f.data()
+    d["rights"]["contact"]["email"] = "privacy-new@example.org"
+    f.write_content(site / "content", d)
+    serve.rebuild()
+    assert _search_locations(serve.site) == first
+    serve.rebuild()  # and again: what was reused is reused with its entries
+    assert _search_locations(serve.site) == first
