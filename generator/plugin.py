@@ -195,7 +195,7 @@ class PrivacyNoticePlugin(BasePlugin[PrivacyNoticeConfig]):
         reused: dict[str, File] = {}
         if self.reuse is not None:
             generated = list(generated)
-            reused = self.reuse.files([(path, page) for path, page, _ in generated], config, files, prefix=self.prefix)
+            reused = self.reuse.files([(path, page) for path, page, _ in generated], config, files)
         for path, page, text in generated:
             self._refuse_to_replace(files, path, config)
             self.pages[path] = replace(page, content="")  # what is needed later: its key and language

@@ -26,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import posixpath
 import shutil
 import tempfile
 import time
@@ -144,10 +145,21 @@ def environment_key(config: MkDocsConfig, sums: Checksums) -> str:
     return digest.hexdigest()
 
 
-def _folder_of(path: str, depth: int = 3) -> str | None:
-    """The folder `depth` levels deep a file is in (en/versions/3 for en/versions/3/changes/index.md)."""
+def _ancestors(path: str, top: int) -> list[str]:
+    """The folders a file is in, shallowest first, from `top` levels deep (en, en/versions, en/versions/3
+    for en/versions/3/index.html and top 1)."""
     parts = path.split("/")
-    return "/".join(parts[:depth]) if len(parts) > depth else None
+    return ["/".join(parts[:depth]) for depth in range(top, len(parts))]
+
+
+def _dest(path: str, directory_urls: bool) -> str:
+    """Where MkDocs writes a Markdown file (x.md -> x/index.html with directory URLs), for a file not built yet."""
+    if not path.endswith(".md"):
+        return path
+    stem = path[:-3]
+    if directory_urls and posixpath.basename(stem) not in ("index", "README"):
+        return stem + "/index.html"
+    return (posixpath.dirname(stem) + "/index.html").lstrip("/") if posixpath.basename(stem) in ("index", "README") else stem + ".html"
 
 
 def page_key(page: Page) -> str:
@@ -262,7 +274,10 @@ class Reuse:
     _built: dict[str, _Built] = field(default_factory=dict)  # path in the site -> its output as last built
     _folder: Path | None = None
     _environment: str = ""
-    _depth: int = 3
+    #: The shallowest folder that may be linked whole. Never one directly in the site folder: MkDocs
+    #: cleans the site folder with rmtree, which refuses a symbolic link there (one inside a real
+    #: folder goes with it), and the next save would then write through the old link.
+    _top: int = 2
     _keys: dict[str, str] = field(default_factory=dict)  # this rebuild's generated files: path in the site -> key
 
     def start(self, config: MkDocsConfig) -> None:
@@ -301,53 +316,60 @@ class Reuse:
         """Keep compiled theme templates between rebuilds; Jinja compiles again any whose source changed."""
         env.bytecode_cache = self._bytecode
 
-    def files(self, pages: Iterable[tuple[str, Page]], config: MkDocsConfig, others: Iterable[File] = (), *, prefix: str = "") -> dict[str, File]:
+    def files(self, pages: Iterable[tuple[str, Page]], config: MkDocsConfig, others: Iterable[File] = ()) -> dict[str, File]:
         """The reused finished files for these (path in the site, page) pairs, by path; every other page
-        is built by MkDocs. `others` are the files MkDocs already has (hand-written pages, theme files);
-        `prefix` is the site path the notice is under."""
+        is built by MkDocs. `others` are the files MkDocs already has (hand-written pages, theme files)."""
         pages = list(pages)
         if self._folder is None:
             self._folder = Path(tempfile.mkdtemp(prefix="privacy-notice-serve-"))
-        self._depth = 3 + len([part for part in prefix.split("/") if part])
         everything = hashlib.sha256("\0".join(sorted(path for path, _ in pages)).encode() + self._environment.encode()).hexdigest()
         self._keys = {path: hashlib.sha256((everything + path + self._page_key(p)).encode()).hexdigest() for path, p in pages}
         for uri, built in list(self._built.items()):
             if self._keys.get(uri) != built.key:
                 del self._built[uri]
                 built.kept.unlink(missing_ok=True)
-        folders = {} if self.dirty else self._folders(pages, others)
-        return {uri: ReusedFile(uri, built.kept, config, built.dest_uri, folders.get(_folder_of(uri, self._depth))) for uri, built in self._built.items()}
+        folders = {} if self.dirty else self._folders(pages, others, config.use_directory_urls)
+        return {uri: ReusedFile(uri, built.kept, config, built.dest_uri, folders.get(uri)) for uri, built in self._built.items()}
 
-    def _folders(self, pages: list[tuple[str, Page]], others: Iterable[File]) -> dict[str, tuple[str, Path, set[str]]]:
-        """Folders (such as en/versions/3) whose every file is reused, each kept as one folder of links."""
+    def _folders(self, pages: list[tuple[str, Page]], others: Iterable[File], directory_urls: bool) -> dict[str, tuple[str, Path, set[str]]]:
+        """The largest folders (such as en/versions, or versions for the JSON exports) whose every file
+        is reused, each kept as one folder of hard links that MkDocs' output gets as one symbolic
+        link; by the path of each file in them. A folder holding a file built on this save, a
+        hand-written page or a theme file is never one of them: it would be written into the kept copy."""
         assert self._folder is not None
-        members: dict[str, list[_Built]] = {}
+        blocked: set[str] = set()
+        reused: list[tuple[str, _Built]] = []
         for path, _ in pages:
-            folder = _folder_of(path, self._depth)
-            if folder is not None:
-                members.setdefault(folder, []).append(self._built.get(path))  # type: ignore[arg-type]
-        for file in others:  # hand-written pages and theme files must never be written into a kept folder
+            built = self._built.get(path)
+            if built is None:
+                blocked.update(_ancestors(path, self._top), _ancestors(_dest(path, directory_urls), self._top))
+            else:
+                reused.append((path, built))
+        for file in others:
             for path in (file.src_uri, file.dest_uri):
-                folder = _folder_of(path, self._depth)
-                if folder is not None:
-                    members.pop(folder, None)
+                blocked.update(_ancestors(path, self._top))
+        groups: dict[str, list[tuple[str, _Built]]] = {}
+        for path, built in reused:
+            folder = next((f for f in _ancestors(built.dest_uri, self._top) if f not in blocked), None)
+            if folder is not None:
+                groups.setdefault(folder, []).append((path, built))
         keep: dict[str, tuple[str, Path, set[str]]] = {}
         linked: set[str] = set()  # shared by this rebuild's files
-        for folder, built in members.items():
-            if any(b is None for b in built) or any(not b.dest_uri.startswith(folder + "/") for b in built):
-                continue
-            name = hashlib.sha256("".join(sorted(b.key for b in built)).encode()).hexdigest()
+        wanted = set()
+        for folder, members in groups.items():
+            name = hashlib.sha256("".join(sorted(f"{b.dest_uri}\0{b.key}\0" for _, b in members)).encode()).hexdigest()
             kept = self._folder / "folders" / name
             if not kept.is_dir():
                 staging = self._folder / "folders" / (name + ".part")
                 shutil.rmtree(staging, ignore_errors=True)
-                for b in built:
+                for _, b in members:
                     target = staging / b.dest_uri[len(folder) + 1 :]
                     target.parent.mkdir(parents=True, exist_ok=True)
                     os.link(b.kept, target)
                 staging.rename(kept)
-            keep[folder] = (folder, kept, linked)
-        wanted = {kept.name for _, kept, _ in keep.values()}
+            wanted.add(name)
+            for path, _ in members:
+                keep[path] = (folder, kept, linked)
         if (self._folder / "folders").is_dir():
             for old in (self._folder / "folders").iterdir():
                 if old.name not in wanted:
