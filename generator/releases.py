@@ -526,13 +526,15 @@ def published_urls(version: int, languages: tuple[str, ...]) -> list[str]:
 
 
 def missing_urls(log: ReleaseLog, site_dir: Path) -> list[str]:
-    """Published paths that a built site no longer serves."""
+    """Published paths that a built site no longer serves (each release lists the paths it served, so
+    most are listed many times: each is looked up once)."""
+    urls = dict.fromkeys(url for release in log.releases for url in release.urls)
+    base = str(site_dir)
     missing = []
-    for release in log.releases:
-        for url in release.urls:
-            path = site_dir / url / "index.html" if url == "" or url.endswith("/") else site_dir / url
-            if not path.is_file() and f"/{url}" not in missing:
-                missing.append(f"/{url}")
+    for url in urls:
+        path = os.path.join(base, url, "index.html") if url == "" or url.endswith("/") else os.path.join(base, url)
+        if not os.path.isfile(path):
+            missing.append(f"/{url}")
     return missing
 
 
