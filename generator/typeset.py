@@ -97,16 +97,17 @@ class _Typeset(Treeprocessor):
                 breakable(code)
 
 
-def _texts(element: ET.Element, slots: list[tuple[ET.Element, str]]) -> None:
+def _texts(root: ET.Element, slots: list[tuple[ET.Element, str]]) -> None:
     """Every text and tail that is read as prose: not inside pre, script or style, not a code's own text."""
-    if element.tag in _SKIP:
-        return
-    if element.tag != "code" and element.text:
-        slots.append((element, "text"))
-    for child in element:
-        _texts(child, slots)
-        if child.tail:
-            slots.append((child, "tail"))
+    skipped = {inner for tag in _SKIP for outer in root.iter(tag) for inner in outer.iter()}
+    for element in root.iter():
+        if skipped and element in skipped:
+            continue
+        if element.tag != "code" and element.text:
+            slots.append((element, "text"))
+        for child in element:
+            if child.tail:
+                slots.append((child, "tail"))
 
 
 def label_cells(table: ET.Element) -> None:

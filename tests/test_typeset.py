@@ -124,3 +124,21 @@ def test_a_page_typeset_in_one_pass_reads_as_each_text_typeset_alone(texts):
     _Typeset(None).run(root)
     seen = [paragraph.text] + [child.text if i % 2 else child.tail for i, child in enumerate(paragraph)]
     assert seen == [nonbreaking(text) for text in texts]
+
+
+def test_nothing_inside_pre_script_or_style_is_touched_and_what_follows_them_is():
+    import xml.etree.ElementTree as ET
+
+    from generator.typeset import _Typeset
+
+    root = ET.Element("div")
+    for tag in ("pre", "script", "style"):
+        block = ET.SubElement(root, tag)
+        block.text = "5 år"
+        inner = ET.SubElement(block, "span")
+        inner.text, inner.tail = "5 år", "5 år"
+        block.tail = "5 år"
+    _Typeset(None).run(root)
+    for block in root:
+        assert (block.text, block[0].text, block[0].tail) == ("5 år", "5 år", "5 år")
+        assert block.tail == f"5{NBSP}år"
