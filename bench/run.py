@@ -120,7 +120,7 @@ def main() -> None:
         r = pair([mkdocs, "build", "-q", "-f", "mkdocs.yml", "-d", str(WORK / "out-plugin")], [mkdocs, "build", "-q", "-f", str(plain / "mkdocs.yml"), "-d", str(WORK / "out-plain")], folder, args.runs)
         builds[n] = r
         r["markdown_bytes"] = sum(p.stat().st_size for p in (plain / "docs").rglob("*.md"))
-        report(f"a. build, {n} versions × 2 languages", "mkdocs build + plugin", "mkdocs build, pre-rendered Markdown", r)
+        report(f"a. build, {n} versions × 2 languages", "mkdocs build + plugin", "mkdocs build, same pages (privacy-notice pages)", r)
     folder = site(args.versions[0], args.steady)
     schema = str(REPO / "schema/notice.schema.json")
     notice = str(folder / "content/notice.yaml")
