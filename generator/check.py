@@ -24,17 +24,17 @@ def check_all(path: Path, *, strict: bool = False) -> list[Problem]:
         problems = [completeness.annotate(p) for p in validate_notice(document)]
     except ContentError as exc:
         problems = [completeness.annotate(p) for p in exc.problems]
-    log = None
+    log = read = None
     if path.is_dir():
         try:  # load_log reports the log's schema problems, located, as well as its own rules
-            log = load_log(paths.root)
+            log = read = load_log(paths.root)
             broken = verify(log.releases)
             problems += broken
             if broken:
                 log = None  # a version that cannot be read as released is not compared with
         except ContentError as exc:
             problems += exc.problems
-        problems += interrupted_problems(paths.root) + link_problems(paths.root)
+        problems += interrupted_problems(paths.root, read) + link_problems(paths.root)
     notice_name = display_path(paths.notice)
     if document is not None and not any(p.severity == "error" and p.file == notice_name for p in problems):
         notice = build_notice(document.data)
