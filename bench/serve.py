@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from run import BIN, site  # noqa: E402  (the same synthesised content as the build benchmark)
+from run import BIN, environment, site  # noqa: E402  (the same synthesised content as the build benchmark)
 
 MARK = "personvern@bench.example"
 
@@ -55,7 +55,7 @@ class Served:
         port = free_port()
         mount = urlsplit(next(line.split(":", 1)[1].strip() for line in (folder / "mkdocs.yml").read_text().splitlines() if line.startswith("site_url:"))).path
         self.draft = f"http://127.0.0.1:{port}{mount}en/draft/"
-        env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH="1900000000")
+        env = environment()
         self.log = open(folder / "serve.log", "w")
         self.process = subprocess.Popen([str(BIN / "mkdocs"), "serve", "-a", f"127.0.0.1:{port}"], cwd=folder, env=env, stdout=self.log, stderr=subprocess.STDOUT)
         self.saves = 0
