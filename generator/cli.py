@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import errno
 import os
 import sys
 from pathlib import Path
 
 from . import __version__
-from .errors import ContentError, NoticeError, UsageError, display_path
+from .errors import ContentError, NoticeError, UsageError, display_path, plain_os_error
 from .escape import json_text, terminal
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_SIGNIFICANT = 0, 1, 2, 3
@@ -185,16 +184,7 @@ def _check_environment() -> None:
 def os_error(exc: OSError) -> str:
     """A system error in plain words, naming the file, and saying that earlier data is intact."""
     where = f"{display_path(Path(exc.filename))}: " if exc.filename else ""
-    plain = {
-        errno.ENOSPC: "the disk is full",
-        errno.EDQUOT: "the disk quota is used up",
-        errno.EROFS: "the file system is read-only",
-        errno.EACCES: "permission denied",
-        errno.EPERM: "operation not permitted",
-        errno.ENOENT: "no such file or folder",
-        errno.EISDIR: "is a folder, not a file",
-        errno.ENOTDIR: "a part of the path is not a folder",
-    }.get(exc.errno, exc.strerror or str(exc))
+    plain = plain_os_error(exc)
     return f"{where}{plain}; nothing was changed: earlier output and content are as they were"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,3 +54,21 @@ def display_path(path: Path) -> str:
         except ValueError:
             continue
     return str(path)
+
+
+#: System errors in the words a user reads them in (the command line and the plugin say the same).
+_PLAIN_OS_ERRORS = {
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "the disk quota is used up",
+    errno.EROFS: "the file system is read-only",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "operation not permitted",
+    errno.ENOENT: "no such file or folder",
+    errno.EISDIR: "is a folder, not a file",
+    errno.ENOTDIR: "a part of the path is not a folder",
+}
+
+
+def plain_os_error(exc: OSError) -> str:
+    """What went wrong, in plain words (without the file)."""
+    return _PLAIN_OS_ERRORS.get(exc.errno, exc.strerror or str(exc))

@@ -19,7 +19,7 @@ import weakref
 from pathlib import Path
 from typing import Callable, Iterator, TextIO
 
-from .errors import NoticeError, UsageError, display_path
+from .errors import NoticeError, UsageError, display_path, plain_os_error
 
 #: Written into every folder the tool creates for output; a non-empty folder without it is not ours.
 MARKER = ".privacy-notice-output"
@@ -342,7 +342,7 @@ class Scratch:
         try:
             self.path = Path(tempfile.mkdtemp(prefix="privacy-notice-pages-"))
         except OSError as exc:
-            raise UsageError(f"cannot make a temporary folder for the generated pages ({exc.strerror or exc}); check TMPDIR") from None
+            raise UsageError(f"cannot make a temporary folder for the generated pages: {plain_os_error(exc)}; check TMPDIR") from None
         self._remove = weakref.finalize(self, shutil.rmtree, str(self.path), True)
 
     def put(self, relative: str, data: bytes) -> str:
@@ -352,7 +352,7 @@ class Scratch:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
         except OSError as exc:
-            raise UsageError(f"{path}: cannot write a generated page to the temporary folder ({exc.strerror or exc}); check TMPDIR") from None
+            raise UsageError(f"{path}: cannot write a generated page to the temporary folder: {plain_os_error(exc)}; check TMPDIR") from None
         return str(path)
 
     def close(self) -> None:

@@ -329,6 +329,23 @@ def test_a_build_on_a_full_disk_is_one_line_and_keeps_the_old_site(small_disk):
     assert not [p for p in small_disk.iterdir() if p.name.startswith(".site.")]
 
 
+def test_a_full_temporary_folder_is_one_line_and_writes_no_site(small_disk, tmp_path):
+    # A build writes its pages to a folder under TMPDIR for MkDocs to read (files.Scratch). Python
+    # passes over a TMPDIR where it cannot write a test file, so this one has a few KiB left: enough
+    # for that, not for the pages.
+    scratch = tmp_path / "tmp"
+    _mount_tmpfs(scratch, "256k")
+    try:
+        _fill(scratch, 8192)
+        result = run("build", cwd=small_disk, env={**ENV, "TMPDIR": str(scratch)})
+        assert result.returncode != 0 and "Traceback" not in result.stderr, result.stderr[-2000:]
+        assert "the disk is full" in result.stderr and "TMPDIR" in result.stderr, result.stderr
+        assert not (small_disk / "site").exists() and not [p for p in small_disk.iterdir() if p.name.startswith(".site.")]
+        assert [p.name for p in scratch.iterdir()] == ["ballast"]  # nothing left behind
+    finally:
+        subprocess.run(["umount", "-l", str(scratch)], check=False)
+
+
 def test_a_read_only_content_folder_is_one_line(small_disk):
     change(small_disk / "content")
     before = snapshot(small_disk / "content")
