@@ -11,6 +11,8 @@ the package and the plugin registers them with Material itself, so a site needs 
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -60,6 +62,17 @@ def _search_languages(languages, config: MkDocsConfig) -> None:
         lunr = LUNR_LANGUAGES.get(code, code)
         if lunr not in search.config.lang:
             search.config.lang.append(lunr)
+
+
+@contextlib.contextmanager
+def _plugin_errors() -> Iterator[None]:
+    """Our errors as MkDocs' PluginError: MkDocs shows its message, in one line per problem, no traceback."""
+    try:
+        yield
+    except ContentError as exc:
+        raise PluginError("invalid content:\n" + "\n".join(str(p) for p in exc.problems)) from None
+    except NoticeError as exc:
+        raise PluginError(str(exc)) from None
 
 
 def _search_index(config: MkDocsConfig):
@@ -174,15 +187,11 @@ class PrivacyNoticePlugin(BasePlugin[PrivacyNoticeConfig]):
         self._clear_scratch()
         if self.reuse is not None:
             self.reuse.start(config)
-        try:
+        with _plugin_errors():
             paths = locate_content(self.content_path)
             notice = load_notice(self.content_path)
             log = self.reuse.log(paths.root) if self.reuse is not None else load_verified_log(paths.root)
             require_site_url(log, config.site_url, config.config_file_path)
-        except ContentError as exc:
-            raise PluginError("invalid content:\n" + "\n".join(str(p) for p in exc.problems)) from None
-        except NoticeError as exc:
-            raise PluginError(str(exc)) from None
         self.log = log
         self.notice = notice
         self._leave_out_sources(files, paths, config)
@@ -191,7 +200,16 @@ class PrivacyNoticePlugin(BasePlugin[PrivacyNoticeConfig]):
         self.translations: dict[str, list[str]] = {}  # page key -> its path in each language
         self.languages = notice.languages
         make, text = (self.reuse.plan, self.reuse.source) if self.reuse is not None else (None, None)
-        generated = site_files(notice, log, today=build_date(), draft=draft, site_url=config.site_url, prefix=self.prefix, make=make, text=text)
+        with _plugin_errors():  # the plan reads frozen files as it goes: one it cannot read is located here too
+            self._add_pages(site_files(notice, log, today=build_date(), draft=draft, site_url=config.site_url, prefix=self.prefix, make=make, text=text), files, config)
+        if self.reuse is None:
+            log.forget()  # a build is done with every version's content; records read what they need again
+        self._chrome(notice, paths.root, files, config)
+        _search_languages(notice.languages, config)
+        self.files = files
+        return files
+
+    def _add_pages(self, generated, files: Files, config: MkDocsConfig) -> None:
         reused: dict[str, File] = {}
         if self.reuse is not None:
             generated = list(generated)
@@ -208,20 +226,11 @@ class PrivacyNoticePlugin(BasePlugin[PrivacyNoticeConfig]):
             # The sidebar is hidden (one language per page); links between pages are in the text.
             written = self._scratch_file(path, text)
             files.append(File.generated(config, path, abs_src_path=written, inclusion=InclusionLevel.NOT_IN_NAV))
-        if self.reuse is None:
-            log.forget()  # a build is done with every version's content; records read what they need again
-        self._chrome(notice, paths.root, files, config)
-        _search_languages(notice.languages, config)
-        self.files = files
-        return files
 
     def _scratch_file(self, path: str, text: str) -> str:
-        try:
-            if self.scratch is None:
-                self.scratch = Scratch()
-            return self.scratch.put(path, text.encode("utf-8"))
-        except NoticeError as exc:
-            raise PluginError(str(exc)) from None
+        if self.scratch is None:
+            self.scratch = Scratch()
+        return self.scratch.put(path, text.encode("utf-8"))
 
     def _clear_scratch(self) -> None:
         if self.scratch is not None:
