@@ -146,8 +146,8 @@ def environment_key(config: MkDocsConfig, sums: Checksums) -> str:
 
 
 def _ancestors(path: str, top: int) -> list[str]:
-    """The folders a file is in, shallowest first, from `top` levels deep (en, en/versions, en/versions/3
-    for en/versions/3/index.html and top 1)."""
+    """The folders a file is in, shallowest first, from `top` levels deep (en/versions, en/versions/3
+    for en/versions/3/index.html and top 2)."""
     parts = path.split("/")
     return ["/".join(parts[:depth]) for depth in range(top, len(parts))]
 
@@ -157,9 +157,10 @@ def _dest(path: str, directory_urls: bool) -> str:
     if not path.endswith(".md"):
         return path
     stem = path[:-3]
-    if directory_urls and posixpath.basename(stem) not in ("index", "README"):
-        return stem + "/index.html"
-    return (posixpath.dirname(stem) + "/index.html").lstrip("/") if posixpath.basename(stem) in ("index", "README") else stem + ".html"
+    folder, name = posixpath.split(stem)
+    if name in ("index", "README"):
+        return posixpath.join(folder, "index.html")
+    return f"{stem}/index.html" if directory_urls else f"{stem}.html"
 
 
 def page_key(page: Page) -> str:
