@@ -214,7 +214,7 @@ class ReusedFile(File):
             shutil.copyfile(self.kept, target)
 
     def _link_folder(self, folder: str, kept: Path, linked: set[str]) -> bool:
-        """A version's whole folder as one symbolic link: MkDocs' cleaning of the site then removes one
+        """A wholly reused folder (such as en/versions) as one symbolic link: MkDocs' cleaning of the site then removes one
         link instead of every folder and file in it. False where that is not possible."""
         if folder in linked:
             return True  # another file of the same folder made it in this rebuild
